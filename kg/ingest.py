@@ -1,0 +1,175 @@
+"""Ingest: files and folders -> validated source graphs in the store.
+
+Each source is read, extracted, mapped, validated and then written with one atomic
+replace of its graphs. A source that fails any stage stores nothing; the rest go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS
+
+from kg import __version__
+from kg.errors import KgError, ReaderError, ValidationFailed
+from kg.extraction import extract
+from kg.extraction.authorities import AuthorityIndex, build_index
+from kg.mapping import MappedSource, map_source
+from kg.namespaces import CWA
+from kg.rdf_files import ONTOLOGY_DIR, RDF_SUFFIXES, ontology_source, rdf_file_source
+from kg.readers import RECORD_SUFFIXES, read_source
+from kg.store.base import Store
+
+
+@dataclass
+class SourceReport:
+    """What happened to one source file."""
+
+    path: str
+    status: str  # stored | unchanged | rejected
+    message: str = ""
+    source_id: str | None = None
+    quads: int = 0
+    unreconciled: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    violations: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True unless the source was rejected."""
+        return self.status != "rejected"
+
+
+#: A validator takes the mapped source and raises ValidationFailed, or returns warnings.
+Validator = Callable[[MappedSource, str, Graph | None], tuple[str, ...]]
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files and folders into source files (records first, RDF files before them).
+
+    RDF files (authorities, ontology) come first so that records can be reconciled
+    against them; within each group the order is by path.
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()))
+        else:
+            files.append(p)
+    suffixes = RECORD_SUFFIXES | RDF_SUFFIXES
+    wanted = [f for f in files if f.suffix.lower() in suffixes or not f.exists()]
+    yield from sorted((f for f in wanted if f.suffix.lower() in RDF_SUFFIXES), key=str)
+    yield from (f for f in wanted if f.suffix.lower() not in RDF_SUFFIXES)
+
+
+def authority_context(paths: Iterable[str | Path], base: str, store: Store | None = None) -> Graph:
+    """The authority data that sources are reconciled and validated against: every RDF
+    file under ``paths`` plus the RDF-file graphs already in ``store``, with IRIs under
+    ``base``."""
+    from kg.rdf_files import parse_rdf_file
+
+    g = Graph()
+    for path in discover(paths):
+        if path.suffix.lower() in RDF_SUFFIXES and path.exists():
+            try:
+                g += parse_rdf_file(path, base)
+            except KgError:
+                continue
+    if store is not None:
+        g += store.construct(
+            f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            FILTER(STRSTARTS(STR(?g), "{base}graph/file/")
+                   && !STRENDS(STR(?g), "/provenance")) }}"""
+        )
+    return g
+
+
+def authority_index(context: Graph, base: str) -> AuthorityIndex:
+    """The name index over an authority context graph."""
+    return build_index(context, f"{base}id/")
+
+
+def is_unchanged(store: Store, mapped: MappedSource) -> bool:
+    """True when the store already holds this source, from the same bytes and the same
+    version of kg (so re-ingesting changes nothing, not even timestamps)."""
+    prov = mapped.provenance_graph
+    q = f"""ASK {{ GRAPH <{prov}> {{
+        ?g <{CWA.softwareVersion}> {Literal(__version__).n3()} ; <{CWA.sourceFile}> ?f .
+        ?f <{DCTERMS.identifier}> {Literal(mapped.checksum).n3()} }} }}"""
+    return store.ask(q)
+
+
+def write_source(store: Store, mapped: MappedSource) -> None:
+    """Replace every graph of the source with the mapped ones, atomically."""
+    old = set(mapped.graphs)
+    if mapped.prefix:
+        prefix = mapped.prefix
+        old.update(g for g in store.graphs(prefix) if g == prefix or g.startswith(prefix + "/"))
+    store.replace_graphs(sorted(old), mapped.dataset)
+
+
+def ingest_source(
+    path: Path,
+    store: Store | None,
+    base: str,
+    index: AuthorityIndex,
+    validator: Validator | None = None,
+    context: Graph | None = None,
+) -> SourceReport:
+    """Read, extract, map, validate and (when ``store`` is given) write one source."""
+    try:
+        if path == ONTOLOGY_DIR:
+            mapped = ontology_source(base)
+            unreconciled = ()
+        elif path.suffix.lower() in RDF_SUFFIXES:
+            mapped = rdf_file_source(path, base)
+            unreconciled: tuple[str, ...] = ()
+        else:
+            record = read_source(path)
+            extraction = extract(record, index)
+            mapped = map_source(record, extraction, base)
+            unreconciled = extraction.unreconciled
+        warnings = validator(mapped, str(path), context) if validator else ()
+    except ValidationFailed as exc:
+        return SourceReport(str(path), "rejected", exc.message, violations=_violations(exc))
+    except ReaderError as exc:
+        return SourceReport(str(path), "rejected", exc.message)
+    except KgError as exc:
+        return SourceReport(str(path), "rejected", f"{path}: {exc.message}")
+    quads = sum(1 for _ in mapped.dataset.quads((None, None, None, None)))
+    report = SourceReport(
+        str(path), "stored", "", mapped.source_id, quads, unreconciled, tuple(warnings)
+    )
+    if store is None:
+        report.status = "valid"
+        return report
+    if is_unchanged(store, mapped):
+        report.status = "unchanged"
+        return report
+    write_source(store, mapped)
+    return report
+
+
+def _violations(exc: ValidationFailed) -> tuple[str, ...]:
+    lines = getattr(exc.report, "lines", None)
+    return tuple(lines) if lines else ()
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store | None,
+    base: str,
+    *,
+    validator: Validator | None = None,
+) -> list[SourceReport]:
+    """Ingest every source under ``paths``; with ``store=None`` nothing is written."""
+    paths = list(paths)
+    context = authority_context(paths, base, store)
+    index = authority_index(context, base)
+    reports = [ingest_source(ONTOLOGY_DIR, store, base, index, validator, context)]
+    for p in discover(paths):
+        reports.append(ingest_source(p, store, base, index, validator, context))
+    return reports

@@ -1,0 +1,95 @@
+"""The store interface (DESIGN §8): one interface, two backends.
+
+Writing a source replaces its graphs atomically: readers see each source either fully
+old or fully new.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rdflib import Dataset, Graph
+from rdflib.term import Node
+
+#: Result kinds of a SPARQL query.
+SELECT, ASK, GRAPH = "select", "ask", "graph"
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """A protocol dataset (SPARQL 1.1 Protocol §2.1.4): overrides FROM / FROM NAMED."""
+
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+    @property
+    def is_set(self) -> bool:
+        """True when the request names any graph."""
+        return bool(self.default_graph_uris or self.named_graph_uris)
+
+
+class QueryResult(ABC):
+    """The result of one query, serialisable in the formats of its kind."""
+
+    kind: str
+
+    @abstractmethod
+    def serialize(self, media_type: str) -> bytes:
+        """Serialise in a media type offered for this kind (see ``kg.sparql.formats``)."""
+
+
+class Store(ABC):
+    """A quad store that kg reads and writes."""
+
+    read_only: bool = False
+
+    @abstractmethod
+    def query(
+        self, sparql: str, *, dataset: QueryDataset | None = None, timeout: float | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs (or the protocol dataset)."""
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        """Run a SELECT query and return rows of rdflib terms (unbound variables absent)."""
+
+    @abstractmethod
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query."""
+
+    @abstractmethod
+    def construct(self, sparql: str) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE query into an rdflib Graph."""
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update (used only by ``/update`` and ``kg load``)."""
+
+    @abstractmethod
+    def graphs(self, prefix: str = "") -> list[str]:
+        """Names of the named graphs whose IRI starts with ``prefix``."""
+
+    @abstractmethod
+    def replace_graphs(self, drop: Sequence[str], data: Dataset) -> None:
+        """Atomically drop the graphs ``drop`` and add every named graph of ``data``."""
+
+    @abstractmethod
+    def export(self, out: BinaryIO, fmt: str = "nq") -> None:
+        """Write the whole dataset as N-Quads (``nq``) or TriG (``trig``)."""
+
+    @abstractmethod
+    def count_quads(self) -> int:
+        """Number of quads in the store."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store."""
+
+
+def named_graph_quads(data: Dataset) -> Iterable[tuple[Node, Node, Node, Node]]:
+    """The quads of every named graph of an rdflib Dataset (the default graph is ignored)."""
+    for s, p, o, g in data.quads((None, None, None, None)):
+        if g is not None and str(g) != "urn:x-rdflib:default":
+            yield s, p, o, g

@@ -1,0 +1,215 @@
+"""The embedded backend: pyoxigraph on disk (RocksDB).
+
+The web process opens the store read-only; only ``kg ingest`` / ``kg load`` write.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.store.base import ASK, GRAPH, SELECT, QueryDataset, QueryResult, Store, named_graph_quads
+from kg.store.convert import to_ox, to_rdflib
+
+
+class OxigraphResult(QueryResult):
+    """A pyoxigraph query result."""
+
+    def __init__(self, result: object) -> None:
+        self._result = result
+        if isinstance(result, ox.QuerySolutions):
+            self.kind = SELECT
+        elif isinstance(result, ox.QueryBoolean):
+            self.kind = ASK
+        else:
+            self.kind = GRAPH
+
+    def serialize(self, media_type: str) -> bytes:
+        """Serialise with pyoxigraph's own writers."""
+        if self.kind == GRAPH:
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            if rdf_format is None:
+                raise QueryError(f"cannot write a graph result as {media_type}")
+            out = self._result.serialize(format=rdf_format)  # type: ignore[attr-defined]
+        else:
+            results_format = ox.QueryResultsFormat.from_media_type(media_type)
+            if results_format is None:
+                raise QueryError(f"cannot write a {self.kind} result as {media_type}")
+            out = self._result.serialize(format=results_format)  # type: ignore[attr-defined]
+        return bytes(out)
+
+
+def _dataset_kwargs(dataset: QueryDataset | None) -> dict[str, object]:
+    if dataset is None or not dataset.is_set:
+        return {"use_default_graph_as_union": True}
+    kwargs: dict[str, object] = {}
+    kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graph_uris]
+    if dataset.named_graph_uris:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graph_uris]
+    return kwargs
+
+
+class OxigraphStore(Store):
+    """pyoxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: str | Path | None, *, read_only: bool = False) -> None:
+        self.path = None if path is None else Path(path)
+        self.read_only = read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(
+                        f"no store at {self.path}: run 'kg ingest data --store {self.path}' first"
+                    )
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store (benchmarks and tests compare against it)."""
+        return self._store
+
+    def _run(self, sparql: str, dataset: QueryDataset | None = None) -> object:
+        try:
+            return self._store.query(sparql, **_dataset_kwargs(dataset))  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"store failure: {exc}") from None
+        except (ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def query(
+        self, sparql: str, *, dataset: QueryDataset | None = None, timeout: float | None = None
+    ) -> QueryResult:
+        """Run a query; ``timeout`` is enforced by the caller (pyoxigraph cannot cancel)."""
+        return OxigraphResult(self._run(sparql, dataset))
+
+    def select(self, sparql: str) -> list[dict[str, Node]]:
+        """Rows of rdflib terms."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, sparql: str) -> bool:
+        """Boolean answer."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str) -> Graph:
+        """Graph answer as an rdflib Graph."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("not a CONSTRUCT or DESCRIBE query")
+        g = Graph()
+        for t in result:
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g
+
+    def update(self, sparql_update: str) -> None:
+        """Transactional SPARQL Update."""
+        self._writable()
+        try:
+            self._store.update(sparql_update)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL Update syntax error: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"store failure: {exc}") from None
+
+    def graphs(self, prefix: str = "") -> list[str]:
+        """Named graphs starting with ``prefix``."""
+        names = (g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(n for n in names if n.startswith(prefix))
+
+    def replace_graphs(self, drop: Sequence[str], data: Dataset) -> None:
+        """Drop and add in one transaction.
+
+        Oxigraph applies one SPARQL Update request as one transaction (either all of it
+        or nothing is written), so ``DROP`` + ``INSERT DATA`` in a single request gives
+        the atomic replace the design asks for.
+        """
+        self._writable()
+        buf = io.BytesIO()
+        ds = ox.Dataset(
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+            for s, p, o, g in named_graph_quads(data)
+        )
+        ox.serialize(ds, buf, format=ox.RdfFormat.N_QUADS)
+        quads = buf.getvalue().decode("utf-8")
+        graph_blocks = _nquads_to_insert_data(quads)
+        ops = [f"DROP SILENT GRAPH <{g}>" for g in drop]
+        if graph_blocks:
+            ops.append("INSERT DATA {\n" + graph_blocks + "\n}")
+        if not ops:
+            return
+        try:
+            self._store.update(" ;\n".join(ops))
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"store write failed, nothing was written: {exc}") from None
+
+    def export(self, out: BinaryIO, fmt: str = "nq") -> None:
+        """Whole dataset, streamed by pyoxigraph."""
+        rdf_format = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt]
+        self._store.dump(out, format=rdf_format)
+
+    def count_quads(self) -> int:
+        """Number of quads."""
+        return len(self._store)
+
+    def flush(self) -> None:
+        """Make writes durable."""
+        if not self.read_only:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Flush and drop the handle, releasing the RocksDB lock (pyoxigraph has no
+        explicit close: the lock goes with the last reference)."""
+        if self._store is None:
+            return
+        self.flush()
+        self._store = None  # type: ignore[assignment]
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+
+def _nquads_to_insert_data(nquads: str) -> str:
+    """Turn N-Quads lines into ``GRAPH <g> { s p o . }`` blocks for INSERT DATA.
+
+    >>> print(_nquads_to_insert_data('<a:s> <a:p> "o" <a:g> .\\n'))
+    GRAPH <a:g> {
+    <a:s> <a:p> "o" .
+    }
+    """
+    by_graph: dict[str, list[str]] = {}
+    parser = ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    for quad in parser:
+        triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+        by_graph.setdefault(str(quad.graph_name), []).append(triple)
+    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())

@@ -1,0 +1,50 @@
+"""The Flask application factory (STYLE habit 1): no globals, no environment at import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+
+from kg.config import Settings, load_settings
+from kg.store import Store, open_store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """Create the web app over a store opened once (read-only unless one is given).
+
+    >>> from kg.store.oxigraph import OxigraphStore
+    >>> app = create_app(Settings(), store=OxigraphStore(None))
+    >>> app.test_client().get("/sparql?query=ASK%7B%7D").json["boolean"]
+    True
+    """
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["kg.settings"] = settings
+    app.extensions["kg.store"] = store or open_store(
+        settings.store, read_only=True, settings=settings
+    )
+
+    from kg.web import entities, errors, security, sparql
+
+    errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(entities.bp)
+    return app
+
+
+def get_store() -> Store:
+    """The store of the current app."""
+    return current_app.extensions["kg.store"]  # type: ignore[no-any-return]
+
+
+def get_settings() -> Settings:
+    """The settings of the current app."""
+    return current_app.extensions["kg.settings"]  # type: ignore[no-any-return]
+
+
+def template_globals() -> dict[str, Any]:
+    """Values every template may use."""
+    return {"base_uri": get_settings().base_uri}
