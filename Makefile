@@ -20,8 +20,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# Front-end packages from npm, pinned by package-lock.json (never committed).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+install-test: $(VENV)/.installed-test node_modules/.package-lock.json
 
 ingest: install
 	$(BIN)/kg ingest data --store $(STORE)

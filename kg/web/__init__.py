@@ -26,10 +26,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         settings.store, read_only=True, settings=settings
     )
 
-    from kg.web import entities, errors, security, sparql
+    from kg.web import assets, entities, errors, security, sparql
 
     errors.init_app(app)
     security.init_app(app)
+    app.register_blueprint(assets.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(entities.bp)
     return app
