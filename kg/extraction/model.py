@@ -49,6 +49,8 @@ class Participant:
     entity: EntityRef
     roles: tuple[str, ...] = ("attendee",)
     span: Span | None = None
+    side: str | None = None
+    """The delegation or side the source puts the participant on ("Korean", "Chinese")."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,10 @@ class Extraction:
     unreconciled: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    authors: tuple[EntityRef, ...] = ()
+    """Who the document is from (a telegram's "From:" line)."""
+    addressees: tuple[EntityRef, ...] = ()
+    """Whom the document is addressed to (a telegram's "To:" line)."""
 
     def to_json(self, base: str) -> dict[str, Any]:
         """The contract of ``kg extract --json`` (DESIGN §10); IRIs minted under ``base``."""
@@ -207,9 +213,22 @@ class Extraction:
                     "date": m.date,
                     "place": m.place.name if m.place else None,
                     "participants": [
-                        {"name": p.entity.name, "uri": uri(p.entity), "roles": list(p.roles)}
+                        {
+                            "name": p.entity.name,
+                            "uri": uri(p.entity),
+                            "roles": list(p.roles),
+                            "name_in_source": p.span.exact if p.span else None,
+                            "side": p.side,
+                        }
                         for p in m.participants
                     ],
+                    "uri": f"{base}id/{m.key}",
+                    "label": m.label,
+                    "recorded": m.recorded,
+                    "type": m.meeting_type,
+                    "status": m.status,
+                    "previous_date": m.previous_date,
+                    "convened_by": m.convened_by.name if m.convened_by else None,
                 }
                 for m in self.meetings
             ],
@@ -221,6 +240,10 @@ class Extraction:
                     "date": r.date,
                     "concerns": [c.name for c in r.concerns],
                     "amends": r.amends_label,
+                    "uri": f"{base}id/{r.key}",
+                    "proposed_by": r.proposed_by.name if r.proposed_by else None,
+                    "discussed_at": [f"{base}id/{k}" for k in r.discussed_at],
+                    "adopted_at": f"{base}id/{r.adopted_at}" if r.adopted_at else None,
                 }
                 for r in self.resolutions
             ],
@@ -228,4 +251,16 @@ class Extraction:
             "organizations": named(self.organizations),
             "places": named(self.places),
             "unreconciled": list(self.unreconciled),
+            "authors": named(self.authors),
+            "addressees": named(self.addressees),
+            "mentions": [
+                {
+                    "name": m.entity.name,
+                    "uri": uri(m.entity),
+                    "start": m.span.start,
+                    "end": m.span.end,
+                    "exact": m.span.exact,
+                }
+                for m in self.mentions
+            ],
         }

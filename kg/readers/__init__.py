@@ -1,6 +1,8 @@
 """Readers turn a source file into a :class:`~kg.records.Record`.
 
-:func:`read_source` picks the reader from the file's suffix and content.
+:func:`read_source` picks the reader from the file's suffix and content: archive page
+text (``.txt``), RIS (``.ris``, or text that starts with ``TY  - ``) and curated JSON
+records (``.json``, schema ``kg-curated-record/1``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ import re
 from pathlib import Path
 
 from kg.errors import ReaderError
+from kg.readers.curated import read_curated_record
+from kg.readers.ris import read_ris_record
 from kg.readers.text import read_text_record
 from kg.records import Record
 
 #: File suffixes that ``kg ingest`` treats as records (other files in a folder are skipped).
-RECORD_SUFFIXES = {".txt"}
+RECORD_SUFFIXES = {".txt", ".ris", ".json"}
+
+_RIS_START = re.compile(r"^\s*TY  - ")
 
 
 def source_id_for(path: Path) -> str:
@@ -64,6 +70,10 @@ def read_source(path: str | Path) -> Record:
     except OSError as exc:
         raise ReaderError(f"{p}: cannot read the file ({exc.strerror})") from None
     text = decode_text(data, p)
-    return read_text_record(
-        text, source_id=source_id_for(p), path=str(p), checksum=checksum_of(data)
-    )
+    args = {"source_id": source_id_for(p), "path": str(p), "checksum": checksum_of(data)}
+    suffix = p.suffix.lower()
+    if suffix == ".json" or (suffix != ".ris" and text.lstrip().startswith("{")):
+        return read_curated_record(text, **args)
+    if suffix == ".ris" or _RIS_START.match(text):
+        return read_ris_record(text, **args)
+    return read_text_record(text, **args)
