@@ -30,6 +30,9 @@ OWN_NAMESPACES: dict[str, str] = {
     "IDT": VOCAB_BASE + "idtype/",
     "SUBJ": VOCAB_BASE + "subject/",
     "METHOD": VOCAB_BASE + "method/",
+    "MS": VOCAB_BASE + "meetingstatus/",
+    "DISP": VOCAB_BASE + "disposition/",
+    "RS": VOCAB_BASE + "reconciliation/",
 }
 
 #: Third-party namespaces that rdflib does not ship.

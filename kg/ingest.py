@@ -14,7 +14,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from kg import __version__
-from kg.errors import KgError, ReaderError, ValidationFailed
+from kg.errors import KgError, ValidationFailed
 from kg.extraction import extract
 from kg.extraction.authorities import AuthorityIndex, build_index
 from kg.mapping import MappedSource, map_source
@@ -22,6 +22,7 @@ from kg.namespaces import CWA
 from kg.rdf_files import ONTOLOGY_DIR, RDF_SUFFIXES, ontology_source, rdf_file_source
 from kg.readers import RECORD_SUFFIXES, read_source
 from kg.store.base import Store
+from kg.validation import check
 
 
 @dataclass
@@ -111,6 +112,58 @@ def write_source(store: Store, mapped: MappedSource) -> None:
     store.replace_graphs(sorted(old), mapped.dataset)
 
 
+@dataclass(frozen=True)
+class PreparedSource:
+    """A source read, extracted and mapped, waiting for the gate."""
+
+    path: Path
+    mapped: MappedSource
+    unreconciled: tuple[str, ...] = ()
+
+
+def _rejected(path: Path, exc: KgError) -> SourceReport:
+    if isinstance(exc, ValidationFailed):
+        return SourceReport(str(path), "rejected", exc.message, violations=_violations(exc))
+    message = exc.message if exc.message.startswith(str(path)) else f"{path}: {exc.message}"
+    return SourceReport(str(path), "rejected", message)
+
+
+def prepare_source(path: Path, base: str, index: AuthorityIndex) -> PreparedSource | SourceReport:
+    """Read, extract and map one source; a rejection report if any stage fails."""
+    try:
+        if path == ONTOLOGY_DIR:
+            return PreparedSource(path, ontology_source(base))
+        if path.suffix.lower() in RDF_SUFFIXES:
+            return PreparedSource(path, rdf_file_source(path, base))
+        record = read_source(path)
+        extraction = extract(record, index)
+        return PreparedSource(path, map_source(record, extraction, base), extraction.unreconciled)
+    except KgError as exc:
+        return _rejected(path, exc)
+
+
+def finish_source(
+    prepared: PreparedSource,
+    store: Store | None,
+    warnings: tuple[str, ...],
+    unchanged: bool | None = None,
+) -> SourceReport:
+    """Write a source that passed the gate, unless it is already stored unchanged
+    (``unchanged`` when the caller has asked the store already)."""
+    mapped = prepared.mapped
+    quads = sum(1 for _ in mapped.dataset.quads((None, None, None, None)))
+    report = SourceReport(
+        str(prepared.path), "stored", "", mapped.source_id, quads, prepared.unreconciled, warnings
+    )
+    if store is None:
+        report.status = "valid"
+    elif unchanged if unchanged is not None else is_unchanged(store, mapped):
+        report.status = "unchanged"
+    else:
+        write_source(store, mapped)
+    return report
+
+
 def ingest_source(
     path: Path,
     store: Store | None,
@@ -120,42 +173,57 @@ def ingest_source(
     context: Graph | None = None,
 ) -> SourceReport:
     """Read, extract, map, validate and (when ``store`` is given) write one source."""
+    prepared = prepare_source(path, base, index)
+    if isinstance(prepared, SourceReport):
+        return prepared
     try:
-        if path == ONTOLOGY_DIR:
-            mapped = ontology_source(base)
-            unreconciled = ()
-        elif path.suffix.lower() in RDF_SUFFIXES:
-            mapped = rdf_file_source(path, base)
-            unreconciled: tuple[str, ...] = ()
-        else:
-            record = read_source(path)
-            extraction = extract(record, index)
-            mapped = map_source(record, extraction, base)
-            unreconciled = extraction.unreconciled
-        warnings = validator(mapped, str(path), context) if validator else ()
-    except ValidationFailed as exc:
-        return SourceReport(str(path), "rejected", exc.message, violations=_violations(exc))
-    except ReaderError as exc:
-        return SourceReport(str(path), "rejected", exc.message)
+        warnings = validator(prepared.mapped, str(path), context) if validator else ()
     except KgError as exc:
-        return SourceReport(str(path), "rejected", f"{path}: {exc.message}")
-    quads = sum(1 for _ in mapped.dataset.quads((None, None, None, None)))
-    report = SourceReport(
-        str(path), "stored", "", mapped.source_id, quads, unreconciled, tuple(warnings)
-    )
-    if store is None:
-        report.status = "valid"
-        return report
-    if is_unchanged(store, mapped):
-        report.status = "unchanged"
-        return report
-    write_source(store, mapped)
-    return report
+        return _rejected(path, exc)
+    return finish_source(prepared, store, tuple(warnings))
 
 
 def _violations(exc: ValidationFailed) -> tuple[str, ...]:
     lines = getattr(exc.report, "lines", None)
     return tuple(lines) if lines else ()
+
+
+def _gate_batch(
+    batch: list[PreparedSource],
+    store: Store | None,
+    validator: Validator | None,
+    context: Graph | None,
+) -> list[SourceReport]:
+    """Validate a batch of prepared sources (in one pyshacl pass when the validator can)
+    and write each that passes. Sources already stored unchanged skip the gate."""
+    reports: dict[int, SourceReport] = {}
+    todo: list[tuple[int, PreparedSource]] = []
+    for i, prepared in enumerate(batch):
+        if store is not None and is_unchanged(store, prepared.mapped):
+            reports[i] = finish_source(prepared, store, (), unchanged=True)
+        else:
+            todo.append((i, prepared))
+    many = getattr(validator, "validate_many", None)
+    if many is not None and len(todo) > 1:
+        results = many([(p.mapped, str(p.path)) for _, p in todo], context)
+        for (i, prepared), result in zip(todo, results, strict=True):
+            try:
+                warnings = check(result)
+            except ValidationFailed as exc:
+                reports[i] = _rejected(prepared.path, exc)
+                continue
+            reports[i] = finish_source(prepared, store, warnings, unchanged=False)
+    else:
+        for i, prepared in todo:
+            try:
+                warnings = (
+                    validator(prepared.mapped, str(prepared.path), context) if validator else ()
+                )
+            except KgError as exc:
+                reports[i] = _rejected(prepared.path, exc)
+                continue
+            reports[i] = finish_source(prepared, store, tuple(warnings), unchanged=False)
+    return [reports[i] for i in range(len(batch))]
 
 
 def ingest_paths(
@@ -164,12 +232,29 @@ def ingest_paths(
     base: str,
     *,
     validator: Validator | None = None,
+    batch_size: int = 50,
 ) -> list[SourceReport]:
-    """Ingest every source under ``paths``; with ``store=None`` nothing is written."""
+    """Ingest every source under ``paths``; with ``store=None`` nothing is written.
+
+    Sources are prepared and validated in batches of ``batch_size`` (one SHACL pass per
+    batch; a source with a violation is re-validated alone, so its rejection never depends
+    on its neighbours) and each is written on its own, atomically.
+    """
     paths = list(paths)
     context = authority_context(paths, base, store)
     index = authority_index(context, base)
     reports = [ingest_source(ONTOLOGY_DIR, store, base, index, validator, context)]
-    for p in discover(paths):
-        reports.append(ingest_source(p, store, base, index, validator, context))
+    files = list(discover(paths))
+    for start in range(0, len(files), batch_size):
+        pending: list[PreparedSource] = []
+        order: list[SourceReport | int] = []
+        for path in files[start : start + batch_size]:
+            prepared = prepare_source(path, base, index)
+            if isinstance(prepared, SourceReport):
+                order.append(prepared)
+            else:
+                order.append(len(pending))
+                pending.append(prepared)
+        gated = _gate_batch(pending, store, validator, context)
+        reports.extend(gated[item] if isinstance(item, int) else item for item in order)
     return reports

@@ -18,6 +18,7 @@ class CWA(DefinedNamespace):
     ArchivalUnit: URIRef
     Copy: URIRef
     DigitalRecord: URIRef
+    DocumentText: URIRef
     Meeting: URIRef
     Mention: URIRef
     Organization: URIRef
@@ -32,10 +33,13 @@ class CWA(DefinedNamespace):
     adoptedBy: URIRef
     amends: URIRef
     attendee: URIRef
+    basedOnCopy: URIRef
     concerns: URIRef
     convenedBy: URIRef
+    copyDisposition: URIRef
     copyNumber: URIRef
     dateAdopted: URIRef
+    decidingBody: URIRef
     decisionStatus: URIRef
     derivationMethod: URIRef
     discussedAt: URIRef
@@ -49,6 +53,7 @@ class CWA(DefinedNamespace):
     heldBy: URIRef
     inUnit: URIRef
     isDraftOf: URIRef
+    meetingStatus: URIRef
     meetingType: URIRef
     memberCount: URIRef
     nameInSource: URIRef
@@ -57,7 +62,9 @@ class CWA(DefinedNamespace):
     participant: URIRef
     place: URIRef
     presents: URIRef
+    proposedBy: URIRef
     rawCitation: URIRef
+    reconciliationStatus: URIRef
     recordId: URIRef
     recordedBy: URIRef
     records: URIRef
@@ -114,9 +121,11 @@ class ROLE(DefinedNamespace):
     attendee: URIRef
     author: URIRef
     chair: URIRef
+    contributor: URIRef
     delegationMember: URIRef
     host: URIRef
     interpreter: URIRef
+    proposer: URIRef
     recipient: URIRef
     recorder: URIRef
     scheme: URIRef
@@ -204,6 +213,41 @@ class METHOD(DefinedNamespace):
     _NS = Namespace("https://w3id.org/coldwar-kg/vocab/method/")
 
 
+class MS(DefinedNamespace):
+    """Terms of <https://w3id.org/coldwar-kg/vocab/meetingstatus/>."""
+
+    _fail = True
+    cancelled: URIRef
+    held: URIRef
+    planned: URIRef
+    postponed: URIRef
+    rescheduled: URIRef
+    scheme: URIRef
+
+    _NS = Namespace("https://w3id.org/coldwar-kg/vocab/meetingstatus/")
+
+
+class DISP(DefinedNamespace):
+    """Terms of <https://w3id.org/coldwar-kg/vocab/disposition/>."""
+
+    _fail = True
+    file: URIRef
+    scheme: URIRef
+    sent: URIRef
+
+    _NS = Namespace("https://w3id.org/coldwar-kg/vocab/disposition/")
+
+
+class RS(DefinedNamespace):
+    """Terms of <https://w3id.org/coldwar-kg/vocab/reconciliation/>."""
+
+    _fail = True
+    scheme: URIRef
+    unreconciled: URIRef
+
+    _NS = Namespace("https://w3id.org/coldwar-kg/vocab/reconciliation/")
+
+
 RICO = Namespace("https://www.ica.org/standards/RiC/ontology#")
 CRM = Namespace("http://www.cidoc-crm.org/cidoc-crm/")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -223,6 +267,9 @@ PREFIXES: dict[str, str] = {
     "idt": "https://w3id.org/coldwar-kg/vocab/idtype/",
     "subj": "https://w3id.org/coldwar-kg/vocab/subject/",
     "method": "https://w3id.org/coldwar-kg/vocab/method/",
+    "ms": "https://w3id.org/coldwar-kg/vocab/meetingstatus/",
+    "disp": "https://w3id.org/coldwar-kg/vocab/disposition/",
+    "rs": "https://w3id.org/coldwar-kg/vocab/reconciliation/",
     "rico": "https://www.ica.org/standards/RiC/ontology#",
     "crm": "http://www.cidoc-crm.org/cidoc-crm/",
     "oa": "http://www.w3.org/ns/oa#",
