@@ -5,7 +5,6 @@ The web process opens the store read-only; only ``kg ingest`` / ``kg load`` writ
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -16,7 +15,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.store.base import ASK, GRAPH, SELECT, QueryDataset, QueryResult, Store, named_graph_quads
-from kg.store.convert import to_ox, to_rdflib
+from kg.store.convert import to_rdflib
 
 
 class OxigraphResult(QueryResult):
@@ -46,9 +45,11 @@ class OxigraphResult(QueryResult):
         return bytes(out)
 
 
-def _dataset_kwargs(dataset: QueryDataset | None) -> dict[str, object]:
+def _dataset_kwargs(dataset: QueryDataset | None, query: str = "") -> dict[str, object]:
+    from kg.sparql.safety import declares_dataset
+
     if dataset is None or not dataset.is_set:
-        return {"use_default_graph_as_union": True}
+        return {} if declares_dataset(query) else {"use_default_graph_as_union": True}
     kwargs: dict[str, object] = {}
     kwargs["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graph_uris]
     if dataset.named_graph_uris:
@@ -84,7 +85,7 @@ class OxigraphStore(Store):
 
     def _run(self, sparql: str, dataset: QueryDataset | None = None) -> object:
         try:
-            return self._store.query(sparql, **_dataset_kwargs(dataset))  # type: ignore[arg-type]
+            return self._store.query(sparql, **_dataset_kwargs(dataset, sparql))  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except OSError as exc:
@@ -154,14 +155,7 @@ class OxigraphStore(Store):
         the atomic replace the design asks for.
         """
         self._writable()
-        buf = io.BytesIO()
-        ds = ox.Dataset(
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
-            for s, p, o, g in named_graph_quads(data)
-        )
-        ox.serialize(ds, buf, format=ox.RdfFormat.N_QUADS)
-        quads = buf.getvalue().decode("utf-8")
-        graph_blocks = _nquads_to_insert_data(quads)
+        graph_blocks = insert_data_blocks(data)
         ops = [f"DROP SILENT GRAPH <{g}>" for g in drop]
         if graph_blocks:
             ops.append("INSERT DATA {\n" + graph_blocks + "\n}")
@@ -199,17 +193,20 @@ class OxigraphStore(Store):
             raise StoreError("the store is open read-only")
 
 
-def _nquads_to_insert_data(nquads: str) -> str:
-    """Turn N-Quads lines into ``GRAPH <g> { s p o . }`` blocks for INSERT DATA.
+def insert_data_blocks(data: Dataset) -> str:
+    """The named graphs of ``data`` as ``GRAPH <g> { s p o . }`` blocks for INSERT DATA,
+    written with rdflib's N-Triples term syntax (which SPARQL shares).
 
-    >>> print(_nquads_to_insert_data('<a:s> <a:p> "o" <a:g> .\\n'))
+    >>> from rdflib import URIRef, Literal
+    >>> ds = Dataset()
+    >>> ds.graph(URIRef("a:g")).add((URIRef("a:s"), URIRef("a:p"), Literal('say "hi"')))
+    <Graph identifier=a:g (<class 'rdflib.graph.Graph'>)>
+    >>> print(insert_data_blocks(ds))
     GRAPH <a:g> {
-    <a:s> <a:p> "o" .
+    <a:s> <a:p> "say \\"hi\\"" .
     }
     """
     by_graph: dict[str, list[str]] = {}
-    parser = ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    for quad in parser:
-        triple = f"{quad.subject} {quad.predicate} {quad.object} ."
-        by_graph.setdefault(str(quad.graph_name), []).append(triple)
+    for s, p, o, g in named_graph_quads(data):
+        by_graph.setdefault(g.n3(), []).append(f"{s.n3()} {p.n3()} {o.n3()} .")
     return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
