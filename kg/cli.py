@@ -83,6 +83,7 @@ def ingest(
     Prints one line per source. Exits 1 if any source was rejected; the others are
     still stored.
     """
+    from kg.harvest import refresh_harvest
     from kg.ingest import ingest_paths
     from kg.validation import Validator
 
@@ -94,6 +95,9 @@ def ingest(
     db = _open(settings, read_only=False)
     try:
         reports = ingest_paths(paths, db, settings.base_uri, validator=validator)
+        refresh_harvest(db, settings)  # VoID statistics, dumps, sitemaps (issue 7)
+    except KgError as exc:
+        raise click.ClickException(exc.message) from None
     finally:
         db.close()
     _print_reports(reports)
@@ -276,6 +280,38 @@ def export(ctx: click.Context, fmt: str, output: Path | None, store: str | None)
         db.close()
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "trig"]),
+    default=None,
+    help="Dump format; by default from the suffix (.nq, .trig, optionally .gz).",
+)
+@_store_option
+@click.pass_context
+def import_cmd(ctx: click.Context, file: Path, fmt: str | None, store: str | None) -> None:
+    """Restore a dump made by 'kg export': every named graph in it replaces the store's
+    graph of the same name, in one atomic write."""
+    from kg.backup import read_dump
+
+    settings = _settings(ctx, store=store)
+    try:
+        dataset = read_dump(file, fmt)
+    except KgError as exc:
+        raise click.ClickException(exc.message) from None
+    db = _open(settings, read_only=False)
+    try:
+        graphs = sorted({str(g) for _, _, _, g in dataset.quads((None, None, None, None))})
+        db.replace_graphs(graphs, dataset)
+    except KgError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        db.close()
+    click.echo(f"imported {len(graphs)} graphs from {file}")
+
+
 @main.command()
 @_store_option
 @click.pass_context
@@ -302,23 +338,32 @@ def stats(ctx: click.Context, store: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--base", metavar="URI", help="Base URI the data was minted under.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes. 1 serves with waitress; more run gunicorn, each worker opening "
+    "the store read-only.",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, store: str | None, host: str, port: int, base: str | None, threads: int
+    ctx: click.Context,
+    store: str | None,
+    host: str,
+    port: int,
+    base: str | None,
+    threads: int,
+    workers: int,
 ) -> None:
     """Serve the web app (SPARQL endpoint, entity pages) from a read-only store."""
-    from waitress import serve as waitress_serve
-
-    from kg.web import create_app
+    from kg.web.server import serve as run_server
 
     settings = _settings(ctx, store=store, base_uri=base)
-    try:
-        app = create_app(settings)
-    except KgError as exc:
-        raise click.ClickException(exc.message) from None
+    _open(settings, read_only=True).close()  # fail fast, with a message, on a bad store
     click.echo(f"kg {__version__} serving {settings.store} on http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="kg")
+    run_server(settings, host=host, port=port, workers=workers, threads=threads)
 
 
 if __name__ == "__main__":

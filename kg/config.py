@@ -54,6 +54,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Most rows (or triples) a SPARQL result may have; larger results fail with 413.",
     ),
     Setting(
+        "query_workers",
+        "KG_QUERY_WORKERS",
+        4,
+        "Worker processes that run SPARQL queries over an on-disk store; a query past the "
+        "timeout is stopped by killing its worker, which is then replaced.",
+    ),
+    Setting(
+        "max_query_depth",
+        "KG_MAX_QUERY_DEPTH",
+        64,
+        "Deepest nesting of brackets ({, ( and [) a SPARQL query or update may have; "
+        "deeper ones get 400 before they are parsed.",
+    ),
+    Setting(
         "max_body_bytes",
         "KG_MAX_BODY_BYTES",
         1_000_000,
@@ -73,6 +87,54 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "remote_password", "KG_REMOTE_PASSWORD", "", "Password for writes to a remote SPARQL store."
+    ),
+    Setting(
+        "remote_update_url",
+        "KG_REMOTE_UPDATE_URL",
+        "",
+        "SPARQL Update endpoint of a remote store. Empty means the query endpoint, or "
+        "Virtuoso's /sparql-auth beside /sparql when KG_REMOTE_USER is set.",
+    ),
+    Setting(
+        "remote_auth",
+        "KG_REMOTE_AUTH",
+        "digest",
+        "HTTP authentication for writes to a remote store: digest (Virtuoso) or basic "
+        "(Fuseki, GraphDB).",
+    ),
+    Setting(
+        "remote_timeout",
+        "KG_REMOTE_TIMEOUT",
+        60.0,
+        "Seconds kg waits for a remote SPARQL store to answer a request before it gives "
+        "up with 504 (queries wait at most KG_QUERY_TIMEOUT plus 5 s).",
+    ),
+    Setting(
+        "remote_page_size",
+        "KG_REMOTE_PAGE_SIZE",
+        5000,
+        "Rows per request when kg pages through a remote store (graph lists, kg export). "
+        "Keep it below the server's own cap (Virtuoso: ResultSetMaxRows, 10000).",
+    ),
+    Setting(
+        "dumps_dir",
+        "KG_DUMPS_DIR",
+        "",
+        "Folder for the dump files and sitemaps that kg ingest writes and /dumps/ serves. "
+        "Empty means a dumps/ folder beside the store directory (var/dumps for var/store).",
+    ),
+    Setting(
+        "fragment_page_size",
+        "KG_FRAGMENT_PAGE_SIZE",
+        100,
+        "Triples per page of a Triple Pattern Fragment (/fragments).",
+    ),
+    Setting(
+        "license",
+        "KG_LICENSE",
+        "",
+        "IRI of the licence advertised for the dataset in /.well-known/void (dcterms:license). "
+        "Empty means none is claimed; the description then points to each record's rights.",
     ),
 )
 
@@ -104,10 +166,19 @@ class Settings:
     base_uri: str = "http://127.0.0.1:5000/"
     query_timeout: float = 30.0
     max_result_rows: int = 100_000
+    query_workers: int = 4
+    max_query_depth: int = 64
     max_body_bytes: int = 1_000_000
     update_token: str = ""
     remote_user: str = ""
     remote_password: str = ""
+    remote_update_url: str = ""
+    remote_auth: str = "digest"
+    remote_timeout: float = 60.0
+    remote_page_size: int = 5000
+    dumps_dir: str = ""
+    fragment_page_size: int = 100
+    license: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.config import Settings
+from kg.harvest import refresh_harvest
 from kg.ingest import ingest_paths
 from kg.store.oxigraph import OxigraphStore
 from kg.validation import Validator
@@ -45,6 +46,7 @@ def seeded_store_dir(tmp_path_factory: pytest.TempPathFactory, validator: Valida
     store = OxigraphStore(path)
     reports = ingest_paths([DATA], store, BASE, validator=validator)
     assert all(r.ok for r in reports), [r.message for r in reports if not r.ok]
+    refresh_harvest(store, Settings(store=str(path), base_uri=BASE))  # as `kg ingest` does
     store.close()
     del store
     return path

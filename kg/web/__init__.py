@@ -26,13 +26,35 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         settings.store, read_only=True, settings=settings
     )
 
-    from kg.web import assets, entities, errors, security, sparql
+    from kg.web import (
+        assets,
+        browse,
+        entities,
+        errors,
+        harvest,
+        home,
+        openapi,
+        search,
+        security,
+        sparql,
+        update,
+    )
 
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(assets.bp)
+    sparql.init_app(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(update.bp)
     app.register_blueprint(entities.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(harvest.bp)
+    app.register_blueprint(openapi.bp)
+    from kg.web import ontology
+
+    app.register_blueprint(ontology.bp)
     return app
 
 
