@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     from kg.web import ontology
 
     app.register_blueprint(ontology.bp)
+    from kg.web import explore
+
+    app.register_blueprint(explore.bp)
     return app
 
 

@@ -18,6 +18,9 @@ NODE_MODULES = ROOT / "node_modules"
 ASSETS: dict[str, str] = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
+    "vis-timeline-graph2d.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
+    "vis-timeline-graph2d.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
+    "cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
 }
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from kg.errors import KgError
+from kg.namespaces import CWA
 from kg.store import Store
 from kg.web import get_settings, get_store
 from kg.web.pages import _PREFIX_BLOCK, labels, sparql_iri
@@ -74,9 +75,7 @@ def check_date(name: str, value: str | None) -> str | None:
         except ValueError:
             ok = False
     if not ok:
-        raise BadParameter(
-            f"{name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        )
+        raise BadParameter(f"{name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     return value
 
 
@@ -160,11 +159,15 @@ def _href(iri: str, base: str) -> str | None:
 def attendance(store: Store, filters: Filters, around: str | None = None) -> list[tuple[str, str]]:
     """(meeting, person) pairs of the meetings the filters keep, capped at :data:`MAX_PAIRS`.
 
-    ``around`` narrows to one meeting, or to the meetings one person attended."""
+    ``around`` narrows to the meetings of one person, or of the participants of one
+    meeting (so that their other meetings count too)."""
     scope = ""
     if around:
         ref = sparql_iri(around)
-        scope = f"{{ VALUES ?m {{ {ref} }} }} UNION {{ ?m cwa:attendee {ref} }}"
+        scope = (
+            f"{{ VALUES ?m {{ {ref} }} }} UNION {{ ?m cwa:attendee {ref} }} "
+            f"UNION {{ {ref} a cwa:Meeting ; cwa:attendee ?x . ?m cwa:attendee ?x }}"
+        )
     rows = _select(
         store,
         f"""SELECT DISTINCT ?m ?p WHERE {{ {scope}
@@ -182,9 +185,10 @@ def network(store: Store, base: str, filters: Filters, around: str | None = None
     by_meeting: dict[str, set[str]] = {}
     for m, p in pairs:
         by_meeting.setdefault(m, set()).add(p)
-    if around and around in by_meeting:  # around a meeting: its attendees only
-        keep = by_meeting[around]
-        by_meeting = {m: ps & keep for m, ps in by_meeting.items()}
+    if around and store.ask(f"ASK {{ {sparql_iri(around)} a <{CWA.Meeting}> }}"):
+        # Around a meeting: its attendees only, weighted by all the meetings they attended.
+        keep = by_meeting.get(around, set())
+        by_meeting = {m: ps & keep for m, ps in by_meeting.items() if ps & keep}
     weight: dict[str, int] = {}
     for ps in by_meeting.values():
         for p in ps:
@@ -218,7 +222,9 @@ def network(store: Store, base: str, filters: Filters, around: str | None = None
     }
 
 
-def timeline(store: Store, base: str, filters: Filters, person: str | None = None) -> dict[str, Any]:
+def timeline(
+    store: Store, base: str, filters: Filters, person: str | None = None
+) -> dict[str, Any]:
     """Dated meetings (of one person, or all) with the documents that record or refer to
     them, oldest first, capped at :data:`MAX_ITEMS`."""
     who = f"?m cwa:attendee {sparql_iri(person)} ." if person else ""
@@ -278,7 +284,10 @@ def choices(store: Store, base: str) -> dict[str, list[dict[str, Any]]]:
         ]
         return sorted(out, key=lambda o: o["label"])
 
-    return {"orgs": opts([str(r["o"]) for r in orgs]), "repositories": opts([str(r["r"]) for r in repos])}
+    return {
+        "orgs": opts([str(r["o"]) for r in orgs]),
+        "repositories": opts([str(r["r"]) for r in repos]),
+    }
 
 
 def _json(data: dict[str, Any]) -> Response:
