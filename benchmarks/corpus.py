@@ -45,7 +45,17 @@ PLACES = ["Pyongyang", "Moscow", "Beijing", "Berlin", "Warsaw", "Budapest", "Pra
 VERBS = ["noted", "said", "stated", "remarked", "replied", "agreed"]
 
 
+#: How many distinct names the generator can make (Korean, Russian, Chinese patterns).
+NAME_CAPACITY = (
+    len(KOREAN_SURNAMES) * len(KOREAN_SYLLABLES) * (len(KOREAN_SYLLABLES) - 1)
+    + len(RUSSIAN_FIRST) * len(RUSSIAN_SURNAMES)
+    + len(CHINESE_SURNAMES) * len(CHINESE_GIVEN)
+)
+
+
 def _names(rng: random.Random, n: int) -> list[str]:
+    if n > NAME_CAPACITY:
+        raise ValueError(f"at most {NAME_CAPACITY} distinct names, asked for {n}")
     names: set[str] = set()
     while len(names) < n:
         kind = rng.random()
@@ -114,6 +124,7 @@ class Corpus:
         topic = rng.choice(TOPICS)
         place = rng.choice(PLACES)
         layout = rng.randrange(5)
+        copies = rng.randint(1, 4)  # the copy number in the header never exceeds it
         day_text = f"{meeting_day.day} {MONTHS[meeting_day.month - 1]}"
         lines: list[str] = []
         date_line = f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
@@ -143,7 +154,7 @@ class Corpus:
             lines += [f"To: {rest[0]}", f"From: {host}", ""]
             attendance = ""
         else:
-            lines += [f"Copy Nº {rng.randint(1, 3)}", "", ""]
+            lines += [f"Copy Nº {rng.randint(1, copies)}", "", ""]
             listed = ", ".join(rest[:-1]) + f", and also {rest[-1]}"
             attendance = (
                 f"The question of {topic} was considered on {day_text} at a meeting at "
@@ -177,7 +188,6 @@ class Corpus:
                     "",
                 ]
         if layout != 4:
-            copies = rng.randint(1, 4)
             recipients = self.participants(copies)
             counted = ["One copy", "Two copies", "Three copies", "Four copies"][copies - 1]
             lines += [f"Recorded by {rng.choice(people)}", "", f"{counted} printed", ""]
@@ -217,7 +227,8 @@ class Corpus:
 def write_corpus(out: Path, records: int, seed: int = 1) -> Path:
     """Write ``records`` records under ``out/sources`` and authorities under
     ``out/authorities``; returns ``out``."""
-    corpus = Corpus(seed=seed, persons=max(50, min(20000, records * 2)))
+    # Capped by the name space (without the cap, _names would loop for ever from 523 records).
+    corpus = Corpus(seed=seed, persons=max(50, min(NAME_CAPACITY, records * 2)))
     (out / "sources").mkdir(parents=True, exist_ok=True)
     (out / "authorities").mkdir(parents=True, exist_ok=True)
     (out / "authorities" / "synthetic-persons.ttl").write_text(

@@ -103,12 +103,21 @@ def is_unchanged(store: Store, mapped: MappedSource) -> bool:
     return store.ask(q)
 
 
+def stored_graphs(store: Store, mapped: MappedSource) -> set[str]:
+    """The graphs the store holds for this source: those its stored provenance record
+    lists, and the provenance graph itself. One indexed lookup, whatever the store's size.
+    """
+    prov = mapped.provenance_graph
+    rows = store.select(
+        f"SELECT DISTINCT ?g WHERE {{ GRAPH <{prov}> {{ ?g a <{CWA.SourceGraph}> }} }}"
+    )
+    return {str(row["g"]) for row in rows} | {prov}
+
+
 def write_source(store: Store, mapped: MappedSource) -> None:
-    """Replace every graph of the source with the mapped ones, atomically."""
-    old = set(mapped.graphs)
-    if mapped.prefix:
-        prefix = mapped.prefix
-        old.update(g for g in store.graphs(prefix) if g == prefix or g.startswith(prefix + "/"))
+    """Replace every graph of the source with the mapped ones, atomically: the graphs it
+    had before (a part the new mapping lacks is dropped too) and the new ones."""
+    old = set(mapped.graphs) | stored_graphs(store, mapped)
     store.replace_graphs(sorted(old), mapped.dataset)
 
 

@@ -1,0 +1,254 @@
+"""Query mix Q1-Q7 (issue 9) over HTTP against ``kg serve``, compared in one run with raw
+pyoxigraph in this process (on-disk read-only store, and an in-memory copy) and, with
+``--virtuoso``, Debian's Virtuoso bulk-loaded from ``kg export`` (127.0.0.1 only).
+
+    .venv/bin/python benchmarks/query_mix.py --store DIR [--repeat 5] [--virtuoso]
+
+Medians in ms; ratios against raw in-memory pyoxigraph. Every query has a client timeout.
+rdflib-endpoint is left out (not installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = str(ROOT / ".venv" / "bin" / "kg")
+BASE = "http://127.0.0.1:5000/"
+P = """PREFIX cwa: <https://w3id.org/coldwar-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rico: <https://www.ica.org/standards/RiC/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+def queries(person: str, doc: str, fond: str) -> dict[str, str]:
+    """Q1-Q7 of issue 9 against the cwa: ontology."""
+    return {
+        "Q1 entity": P + f"SELECT ?p ?o WHERE {{ <{doc}> ?p ?o }}",
+        "Q2 person's meetings": P
+        + f"""SELECT ?m ?date ?doc WHERE {{ ?m cwa:attendee <{person}> .
+  OPTIONAL {{ ?m <https://schema.org/startDate> ?date }} ?doc cwa:records ?m }}""",
+        "Q3 co-attendance": P
+        + """SELECT ?a ?b (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m cwa:attendee ?a, ?b .
+  FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b ORDER BY DESC(?n) LIMIT 20""",
+        "Q4 docs of a fond": P
+        + f"""SELECT ?doc ?date WHERE {{
+  ?doc a cwa:ArchivalDocument ; rico:isOrWasIncludedIn/rico:isOrWasIncludedIn* <{fond}> .
+  OPTIONAL {{ ?doc dcterms:date ?date }} }} ORDER BY ?date""",
+        "Q5 title search": P
+        + """SELECT ?doc ?title WHERE { ?doc dcterms:title ?title .
+  FILTER(CONTAINS(LCASE(STR(?title)), "grain")) } LIMIT 100""",
+        "Q6 count by class": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+        "Q7 graphs of a participation": P
+        + f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?m cwa:attendee <{person}> }} }}""",
+    }
+
+
+def pick(store: ox.Store) -> tuple[str, str, str]:
+    """The busiest person, one document and the biggest fond in the store."""
+
+    def one(q: str) -> str:
+        row = next(iter(store.query(P + q, use_default_graph_as_union=True)))  # type: ignore[arg-type]
+        return str(row[0].value)
+
+    person = one(
+        "SELECT ?p WHERE { ?m cwa:attendee ?p } GROUP BY ?p ORDER BY DESC(COUNT(*)) LIMIT 1"
+    )
+    doc = one("SELECT ?d WHERE { ?d a cwa:ArchivalDocument } ORDER BY ?d LIMIT 1")
+    fond = one(
+        f"""SELECT ?f WHERE {{ ?d a cwa:ArchivalDocument ;
+          rico:isOrWasIncludedIn/rico:isOrWasIncludedIn* ?f .
+        FILTER(REGEX(STR(?f), "^{BASE}id/unit/[^/]+/[^/]+$")) }}
+        GROUP BY ?f ORDER BY DESC(COUNT(*)) LIMIT 1"""
+    )
+    return person, doc, fond
+
+
+def rows(body: bytes) -> int:
+    """The number of rows in a SPARQL JSON result.
+
+    >>> rows(b'{"head": {}, "results": {"bindings": [{}, {}]}}')
+    2
+    """
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def raw(store: ox.Store) -> Callable[[str], int]:
+    """Run a query in-process and serialise it as SPARQL JSON; returns the row count."""
+
+    def run(q: str) -> int:
+        r = store.query(q, use_default_graph_as_union=True)
+        return rows(r.serialize(format=ox.QueryResultsFormat.JSON))  # type: ignore[union-attr,arg-type]
+
+    return run
+
+
+def http(url: str, params: dict[str, str] | None = None) -> Callable[[str], int]:
+    """GET a SPARQL endpoint; returns the row count."""
+
+    def run(q: str) -> int:
+        data = {"query": q, **(params or {})}
+        req = urllib.request.Request(
+            url + "?" + urllib.parse.urlencode(data),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return rows(resp.read())
+
+    return run
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_serve(store: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``kg serve`` on a free port; waits until it answers (60 s at most)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [KG, "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=5).read()
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("kg serve did not answer in 60 s")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of a process, MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_virtuoso(store: Path, work: Path):  # type: ignore[no-untyped-def]
+    """A private Virtuoso bulk-loaded from ``kg export`` (tests/virtuoso.py)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.virtuoso import VirtuosoServer, available
+
+    reason = available()
+    if reason:
+        print(f"Virtuoso left out: {reason}")
+        return None
+    server = VirtuosoServer(work, result_set_max_rows=100_000).start()
+    dump = server.load_dir / "all.nq"
+    subprocess.run([KG, "export", "--store", str(store), "-o", str(dump)], check=True)
+    t = time.perf_counter()
+    # N-Quads carry their graph; the third argument is only for triples.
+    server.isql(f"ld_dir('{server.load_dir}', '*.nq', 'urn:kg:default');", timeout=60)
+    server.isql("rdf_loader_run();", timeout=600)
+    server.isql("checkpoint;", timeout=300)
+    print(f"Virtuoso bulk load: {time.perf_counter() - t:.1f} s")
+    return server
+
+
+def measure(fn: Callable[[str], int], q: str, repeat: int, budget: float) -> tuple[float, int]:
+    """Median ms over ``repeat`` runs after one warm-up (stopping early after ``budget``
+    s) and the row count."""
+    n = fn(q)
+    times: list[float] = []
+    stop = time.monotonic() + budget
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - t) * 1000)
+        if time.monotonic() > stop:
+            break
+    return statistics.median(times), n
+
+
+def main() -> None:
+    """Measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True, help="a store made by kg ingest")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query and engine")
+    parser.add_argument("--virtuoso", action="store_true", help="also start a private Virtuoso")
+    args = parser.parse_args()
+    disk = ox.Store.read_only(str(args.store))
+    t = time.perf_counter()
+    mem = ox.Store()
+    mem.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    print(f"{len(disk)} quads; in-memory copy in {time.perf_counter() - t:.1f} s")
+    person, doc, fond = pick(disk)
+    print(f"person {person}\ndocument {doc}\nfond {fond}")
+    qs = queries(person, doc, fond)
+    proc, url = start_serve(args.store)
+    engines: dict[str, Callable[[str], int]] = {
+        "oxigraph mem": raw(mem),
+        "oxigraph disk": raw(disk),
+        "kg serve HTTP": http(url + "/sparql"),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        virtuoso = None
+        if args.virtuoso:
+            try:
+                virtuoso = start_virtuoso(args.store, Path(tmp))
+            except (RuntimeError, subprocess.SubprocessError) as exc:
+                print(f"Virtuoso left out: {exc}")
+        if virtuoso is not None:
+            # Virtuoso's default dataset is the union of its graphs (ours plus its system
+            # graphs, which hold no cwa: data), like kg's union default graph.
+            engines["Virtuoso HTTP"] = http(virtuoso.sparql_url)
+        try:
+            load = os.getloadavg()
+            table = {
+                name: {e: measure(fn, q, args.repeat, args.budget) for e, fn in engines.items()}
+                for name, q in qs.items()
+            }
+            print(f"\nload average {load[0]:.2f} -> {os.getloadavg()[0]:.2f}; median ms")
+            print(f"{'query':<30}" + "".join(f"{e:>15}" for e in engines) + "   ratios vs mem")
+            for name, row in table.items():
+                base = row["oxigraph mem"][0]
+                ratios = " ".join(
+                    f"{row[e][0] / base:.2f}x" for e in engines if e != "oxigraph mem"
+                )
+                cells = "".join(f"{row[e][0]:>15.1f}" for e in engines)
+                print(f"{name:<30}{cells}   {ratios}")
+            print(
+                "\nrows: "
+                + "; ".join(
+                    f"{name.split()[0]} " + "/".join(str(row[e][1]) for e in engines)
+                    for name, row in table.items()
+                )
+            )
+            print(f"\nRSS kg serve {rss_mb(proc.pid):.0f} MB", end="")
+            if virtuoso is not None and virtuoso.process is not None:
+                print(f"; Virtuoso {rss_mb(virtuoso.process.pid):.0f} MB", end="")
+            print("\nrdflib-endpoint: left out (not installed)")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+            if virtuoso is not None:
+                virtuoso.stop()
+
+
+if __name__ == "__main__":
+    main()
