@@ -9,57 +9,34 @@ The screenshots go to a temporary folder; with ``KG_SCREENSHOTS=1`` they replace
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import chromium_context, error_tab, needs_chromium
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
 SHOTS = ROOT / "docs" / "screenshots"
 MEETING = "meeting/1956-09-22-at-kim-il-sung"
 READY = '[data-state="ready"]'
 
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def context() -> Iterator[Any]:
     """One headless Chromium and context for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-        ctx.set_default_timeout(TIMEOUT_MS)
+    with chromium_context(viewport={"width": 1200, "height": 900}) as ctx:
         yield ctx
-        ctx.close()
-        browser.close()
 
 
 @pytest.fixture
 def tab(context: Any) -> Iterator[tuple[Any, list[str]]]:
     """A fresh page and the list its console errors and page errors go to."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page, errors
-    page.close()
+    with error_tab(context) as page_and_errors:
+        yield page_and_errors
 
 
 @pytest.fixture(scope="module")

@@ -4,30 +4,17 @@ against live servers on 127.0.0.1: linked mentions work, and the console shows n
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.browser import chromium_context, error_tab, needs_chromium
 from tests.conftest import free_port
 from tests.fixtures.model import SEED_DOC, model_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
-
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -44,34 +31,17 @@ def model_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def context(browser: Any) -> Iterator[Any]:
-    """One browser context for the module (cheaper than one per test)."""
-    ctx = browser.new_context()
-    ctx.set_default_timeout(TIMEOUT_MS)
-    yield ctx
-    ctx.close()
+def context() -> Iterator[Any]:
+    """One headless Chromium and context for the module (cheaper than one per test)."""
+    with chromium_context() as ctx:
+        yield ctx
 
 
 @pytest.fixture
 def tab(context: Any) -> Iterator[tuple[Any, list[str]]]:
     """A fresh page and the list its console errors and page errors go to."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page, errors
-    page.close()
+    with error_tab(context) as page_and_errors:
+        yield page_and_errors
 
 
 def test_document_page_mentions_lead_to_their_entities(
