@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, current_app
 
 from kg.config import Settings, load_settings
@@ -69,8 +67,3 @@ def get_store() -> Store:
 def get_settings() -> Settings:
     """The settings of the current app."""
     return current_app.extensions["kg.settings"]  # type: ignore[no-any-return]
-
-
-def template_globals() -> dict[str, Any]:
-    """Values every template may use."""
-    return {"base_uri": get_settings().base_uri}
