@@ -54,3 +54,26 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert {term!r}")
+
+
+def solution_rows(result: object) -> list[dict[str, Node]]:
+    """The rows of a pyoxigraph SELECT result as dicts of rdflib terms (unbound variables
+    absent).
+
+    >>> solution_rows(ox.Store().query("SELECT ?x ?y WHERE { VALUES ?x { 1 } }"))
+    [{'x': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
+    """
+    from kg.errors import QueryError
+
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("not a SELECT query")
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = to_rdflib(value)
+        rows.append(row)
+    return rows

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
 from kg.store.base import ASK, GRAPH, SELECT, QueryDataset, QueryResult, Store, named_graph_quads
-from kg.store.convert import to_rdflib
+from kg.store.convert import solution_rows, to_rdflib
 
 
 class OxigraphResult(QueryResult):
@@ -101,19 +101,7 @@ class OxigraphStore(Store):
 
     def select(self, sparql: str) -> list[dict[str, Node]]:
         """Rows of rdflib terms."""
-        result = self._run(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)
-            rows.append(row)
-        return rows
+        return solution_rows(self._run(sparql))
 
     def ask(self, sparql: str) -> bool:
         """Boolean answer."""

@@ -67,7 +67,7 @@ from kg.errors import (
 )
 from kg.namespaces import ONTOLOGY_IRI
 from kg.store.base import ASK, GRAPH, SELECT, QueryDataset, QueryResult, Store, named_graph_quads
-from kg.store.convert import to_ox, to_rdflib
+from kg.store.convert import solution_rows, to_ox, to_rdflib
 
 #: Media types kg asks the server for (and converts from with pyoxigraph).
 _JSON = "application/sparql-results+json"
@@ -660,19 +660,7 @@ def _parse_results(body: bytes, url: str) -> ox.QuerySolutions | ox.QueryBoolean
 
 
 def _rows(body: bytes) -> list[dict[str, Node]]:
-    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("not a SELECT query")
-    names = [v.value for v in result.variables]
-    rows = []
-    for solution in result:
-        row = {}
-        for name in names:
-            value = solution[name]
-            if value is not None:
-                row[name] = to_rdflib(value)
-        rows.append(row)
-    return rows
+    return solution_rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
 
 
 def _parse_triples(body: bytes, url: str) -> list[ox.Triple]:
