@@ -45,7 +45,11 @@ format: install-test
 	$(BIN)/ruff format kg tests benchmarks
 	$(BIN)/ruff check --fix kg tests benchmarks
 
-bench: install-test
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+bench: $(VENV)/.installed-bench node_modules/.package-lock.json
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -74,6 +74,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_wrk(
+    base: str, paths: list[str], *, seconds: int, connections: int, tmp: Path
+) -> dict[str, str]:
+    """Run wrk (2 threads) for ``seconds`` over ``paths`` in turn; the RESULT fields."""
+    script = tmp / "mix.lua"
+    script.write_text(LUA % ", ".join(f'"{p}"' for p in paths), encoding="utf-8")
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            base,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
+    result = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    return dict(item.split("=") for item in result.split()[1:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path)
@@ -105,28 +132,8 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        script = tmp / "mix.lua"
         paths = entity_paths(base) + ["/sparql?query=" + urllib.parse.quote(q) for q in QUERIES]
-        script.write_text(LUA % ", ".join(f'"{p}"' for p in paths), encoding="utf-8")
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{args.connections}",
-                f"-d{args.seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(script),
-                base,
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=args.seconds + 60,
-        ).stdout
-        result = next(line for line in out.splitlines() if line.startswith("RESULT"))
-        fields = dict(item.split("=") for item in result.split()[1:])
+        fields = run_wrk(base, paths, seconds=args.seconds, connections=args.connections, tmp=tmp)
         errors = sum(int(fields[k]) for k in ("non2xx", "connect", "read", "write", "timeout"))
         print("| connections | seconds | requests | req/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|---|---|")

@@ -1,12 +1,18 @@
 """Entity page (HTML) and entity data (Turtle) latency under 8 concurrent clients.
 
-``kg serve`` runs as one process; the load runs in a second process (this script re-run
-with ``--client``): a thread pool of ``--clients`` threads issuing a fixed number of GETs
-over a fixed list of entity paths, each with a 30 s timeout. Prints p50/p99, the error
-count and the RSS of the serving process. Baseline: ``/sparql?query=ASK{}`` measured in
-the same run, so the ratio shows what rendering an entity costs over a trivial request.
+``kg serve`` runs in its own process; the load comes from a second process: ``wrk``
+(Debian's, when installed: ``--seconds`` per row, ``--clients`` connections, 10 s request
+timeout, cycling through the entity paths with a Lua script), or else this script re-run
+with ``--client`` (a thread pool issuing ``--requests`` GETs, 30 s timeout each). Prints
+p50/p99, requests per second, the error count and the memory of the serving processes.
+Baseline: ``/sparql?query=ASK{}`` measured in the same run, so the ratio shows what an
+entity costs over a trivial request.
 
-    .venv/bin/python benchmarks/pages.py --store DIR [--requests 800] [--clients 8]
+    .venv/bin/python benchmarks/pages.py --store DIR [--seconds 20] [--clients 8]
+        [--serve-env KG_SERVE_FROM=memory] [--python-client --requests 800]
+
+The entities are spread over the store: documents, persons and meetings in IRI order,
+every k-th one, plus the busiest person (most meetings), so Zipf's heavy head is in.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import argparse
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +33,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from query_mix import rss_mb, start_serve
+from load_check import run_wrk
+from query_mix import start_serve, tree_memory_mb
 
 BASE = "http://127.0.0.1:5000/id/"
 
@@ -65,16 +74,29 @@ def pct(values: list[float], p: float) -> float:
 
 
 def entity_paths(store: Path, n: int) -> list[str]:
-    """Up to ``n`` entity local paths (documents, persons, meetings), from the store."""
+    """About ``n`` entity local paths (documents, persons, meetings spread evenly in IRI
+    order, and the busiest person), from the store."""
     db = ox.Store.read_only(str(store))
     paths: list[str] = []
+    cwa = "https://w3id.org/coldwar-kg/ontology#"
     for cls in ("ArchivalDocument", "Person", "Meeting"):
         q = (
-            f"SELECT DISTINCT ?s WHERE {{ ?s a <https://w3id.org/coldwar-kg/ontology#{cls}> "
-            f'FILTER(STRSTARTS(STR(?s), "{BASE}")) }} LIMIT {n // 3}'
+            f"SELECT DISTINCT ?s WHERE {{ ?s a <{cwa}{cls}> "
+            f'FILTER(STRSTARTS(STR(?s), "{BASE}")) }} ORDER BY ?s'
         )
-        for row in db.query(q, use_default_graph_as_union=True):  # type: ignore[union-attr]
-            paths.append(str(row[0].value)[len(BASE) :])
+        found = [str(row[0].value) for row in db.query(q, use_default_graph_as_union=True)]  # type: ignore[union-attr]
+        step = max(1, len(found) // (n // 3))
+        paths += [iri[len(BASE) :] for iri in found[::step][: n // 3]]
+    busiest = next(
+        iter(
+            db.query(  # type: ignore[union-attr]
+                f"SELECT ?p WHERE {{ ?m <{cwa}attendee> ?p }} GROUP BY ?p "
+                "ORDER BY DESC(COUNT(*)) LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )
+    paths.append(str(busiest[0].value)[len(BASE) :])
     return paths
 
 
@@ -104,8 +126,16 @@ def main() -> None:
     """Measure and print the table (or, with ``--client``, be the load process)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path)
-    parser.add_argument("--requests", type=int, default=800)
+    parser.add_argument("--seconds", type=int, default=20, help="wrk: seconds per row")
+    parser.add_argument("--requests", type=int, default=800, help="Python client: per row")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--entities", type=int, default=300)
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument(
+        "--serve-env", action="append", default=[], metavar="NAME=VALUE",
+        help="environment for kg serve (repeatable)",
+    )  # fmt: skip
+    parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
     parser.add_argument("--client", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
@@ -114,41 +144,55 @@ def main() -> None:
         return
     if args.store is None:
         parser.error("--store is required")
-    ids = entity_paths(args.store, 300)
-    proc, url = start_serve(args.store)
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
+    ids = entity_paths(args.store, args.entities)
+    env = dict(item.split("=", 1) for item in args.serve_env)
+    proc, url = start_serve(args.store, env, workers=args.workers)
+    tmp = Path(tempfile.mkdtemp(prefix="kg-pages-"))
     try:
-        rss0 = rss_mb(proc.pid)
+        rss0, pss0 = tree_memory_mb(proc.pid)
         kinds = {
             "ASK {} (baseline)": ["/sparql?query=ASK%7B%7D"],
             "entity page HTML": [f"/page/{p}" for p in ids],
             "entity data Turtle": [f"/data/{p}.ttl" for p in ids],
         }
         for paths in kinds.values():  # warm-up, so caches and templates are loaded
-            load(url, paths[:50], 50, args.clients)
+            load(url, paths, min(len(paths), 400), args.clients)
+        tool = f"wrk {args.seconds} s per row" if use_wrk else f"{args.requests} requests per row"
         print(
-            f"{len(ids)} entities, {args.requests} requests per row, {args.clients} clients; "
-            f"load average {os.getloadavg()[0]:.2f}"
+            f"{len(ids)} entities, {tool}, {args.clients} clients, kg serve {env or ''} "
+            f"--workers {args.workers}; load average {os.getloadavg()[0]:.2f}"
         )
-        print(
-            f"{'request':<22}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}{'p99 ratio':>11}"
-        )
+        print("| request | p50 ms | p99 ms | req/s | requests | errors | p99 / baseline |")
+        print("|---|---|---|---|---|---|---|")
         base = None
         for name, paths in kinds.items():
-            r = load(url, paths, args.requests, args.clients)
-            ok: list[float] = r["ok"]  # type: ignore[assignment]
-            p50, p99 = pct(ok, 50), pct(ok, 99)
+            if use_wrk:
+                f = run_wrk(url, paths, seconds=args.seconds, connections=args.clients, tmp=tmp)
+                p50, p99, rate = float(f["p50_ms"]), float(f["p99_ms"]), float(f["rps"])
+                count = int(f["requests"])
+                errors = sum(int(f[k]) for k in ("non2xx", "connect", "read", "write", "timeout"))
+            else:
+                r = load(url, paths, args.requests, args.clients)
+                ok: list[float] = r["ok"]  # type: ignore[assignment]
+                p50, p99 = pct(ok, 50), pct(ok, 99)
+                rate = args.requests / float(r["wall"])  # type: ignore[arg-type]
+                count, errors = args.requests, int(r["errors"])  # type: ignore[call-overload]
             base = base or p99
-            rate = args.requests / float(r["wall"])  # type: ignore[arg-type]
             print(
-                f"{name:<22}{p50:>9.1f}{p99:>9.1f}{rate:>8.0f}{r['errors']:>8}{p99 / base:>10.1f}x"
+                f"| {name} | {p50:.1f} | {p99:.1f} | {rate:.0f} | {count} | {errors} "
+                f"| {p99 / base:.1f}× |"
             )
+        rss1, pss1 = tree_memory_mb(proc.pid)
         print(
-            f"RSS of kg serve: {rss0:.0f} MB at start, {rss_mb(proc.pid):.0f} MB after the load; "
+            f"\nkg serve with its workers: RSS {rss0:.0f} MB (PSS {pss0:.0f}) at start, "
+            f"RSS {rss1:.0f} MB (PSS {pss1:.0f}) after the load; "
             f"load average {os.getloadavg()[0]:.2f}"
         )
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

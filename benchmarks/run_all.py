@@ -61,8 +61,8 @@ def main() -> None:
             [py, str(HERE / "ingest.py"), "--corpus", str(corpus), "--records", str(args.records)],
             3600,
         )
-        qmix = [py, str(HERE / "query_mix.py"), "--store", str(store)]
-        step("query mix", qmix + (["--virtuoso"] if args.virtuoso else []), 1800)
+        qmix = [py, str(HERE / "query_mix.py"), "--store", str(store), "--rdflib-endpoint"]
+        step("query mix", qmix + (["--virtuoso"] if args.virtuoso else []), 3600)
         step("entity pages", [py, str(HERE / "pages.py"), "--store", str(store)], 900)
         step(
             "HTTP overhead",
