@@ -10,7 +10,8 @@
   the page shows the same meetings and persons as lists.
 
 Everything is read by SPARQL from the store, and every answer is capped
-(:data:`MAX_PAIRS`, :data:`MAX_NODES`, :data:`MAX_EDGES`, :data:`MAX_ITEMS`).
+(:data:`MAX_MEETINGS`, :data:`MAX_PAIRS`, :data:`MAX_NODES`, :data:`MAX_EDGES`,
+:data:`MAX_ITEMS`).
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ from kg.errors import KgError
 from kg.namespaces import CWA
 from kg.store import Store
 from kg.web import get_settings, get_store
+from kg.web.oxrows import select_light
 from kg.web.pages import _PREFIX_BLOCK, labels, sparql_iri
 
 bp = Blueprint("explore", __name__)
 
 #: Most (meeting, person) rows one answer reads.
 MAX_PAIRS = 5000
+#: Most meetings one network reads the attendees of.
+MAX_MEETINGS = 600
 #: Most persons one network shows (the most connected first).
 MAX_NODES = 150
 #: Most co-attendance edges one network shows (the heaviest first).
@@ -147,7 +151,7 @@ def filters_from_request() -> Filters:
 
 
 def _select(store: Store, body: str) -> list[dict[str, Any]]:
-    return store.select(_PREFIX_BLOCK + body)
+    return select_light(store, _PREFIX_BLOCK + body)
 
 
 def _href(iri: str, base: str) -> str | None:
@@ -157,10 +161,13 @@ def _href(iri: str, base: str) -> str | None:
 
 
 def attendance(store: Store, filters: Filters, around: str | None = None) -> list[tuple[str, str]]:
-    """(meeting, person) pairs of the meetings the filters keep, capped at :data:`MAX_PAIRS`.
+    """(meeting, person) pairs of the meetings the filters keep, capped at :data:`MAX_PAIRS`
+    pairs of at most :data:`MAX_MEETINGS` meetings.
 
     ``around`` narrows to the meetings of one person, or of the participants of one
-    meeting (so that their other meetings count too)."""
+    meeting (so that their other meetings count too). The meetings are chosen first, by a
+    query without ORDER BY that stops after :data:`MAX_MEETINGS` (sorting every pair first
+    grew with the busiest person's meetings), then their attendees are read in blocks."""
     scope = ""
     if around:
         ref = sparql_iri(around)
@@ -170,11 +177,23 @@ def attendance(store: Store, filters: Filters, around: str | None = None) -> lis
         )
     rows = _select(
         store,
-        f"""SELECT DISTINCT ?m ?p WHERE {{ {scope}
-          ?m a cwa:Meeting ; cwa:attendee ?p . {filters.sparql()} }}
-        ORDER BY ?m ?p LIMIT {MAX_PAIRS}""",
+        f"""SELECT DISTINCT ?m WHERE {{ {scope} ?m a cwa:Meeting . {filters.sparql()} }}
+        LIMIT {MAX_MEETINGS}""",
     )
-    return [(str(r["m"]), str(r["p"])) for r in rows]
+    meetings = sorted(str(r["m"]) for r in rows)
+    if around in meetings:  # the meeting itself first, so its attendees are always read
+        meetings.remove(around)
+        meetings.insert(0, around)
+    pairs: list[tuple[str, str]] = []
+    for start in range(0, len(meetings), 50):
+        values = " ".join(sparql_iri(m) for m in meetings[start : start + 50])
+        found = _select(
+            store, f"SELECT DISTINCT ?m ?p WHERE {{ VALUES ?m {{ {values} }} ?m cwa:attendee ?p }}"
+        )
+        pairs += sorted((str(r["m"]), str(r["p"])) for r in found)
+        if len(pairs) >= MAX_PAIRS:
+            break
+    return pairs[:MAX_PAIRS]
 
 
 def network(store: Store, base: str, filters: Filters, around: str | None = None) -> dict[str, Any]:
@@ -239,8 +258,8 @@ def timeline(
     rows = rows[:MAX_ITEMS]
     meetings = [str(r["m"]) for r in rows]
     docs: dict[str, list[str]] = {}
-    if meetings:
-        values = " ".join(sparql_iri(m) for m in meetings)
+    for start in range(0, len(meetings), 50):  # small VALUES blocks: see pages.VALUES_CHUNK
+        values = " ".join(sparql_iri(m) for m in meetings[start : start + 50])
         for r in _select(
             store,
             f"""SELECT DISTINCT ?m ?d WHERE {{ VALUES ?m {{ {values} }}
