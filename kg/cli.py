@@ -344,8 +344,22 @@ def stats(ctx: click.Context, store: str | None) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes. 1 serves with waitress; more run gunicorn, each worker opening "
-    "the store read-only.",
+    help="Worker processes. 1 serves with waitress; more run gunicorn, whose workers share "
+    "the in-memory copy (forked from the master) or each open the store read-only.",
+)
+@click.option(
+    "--serve-from",
+    type=click.Choice(["auto", "memory", "disk"], case_sensitive=False),
+    help="Answer from an in-memory copy of the store loaded at start, or from the disk "
+    "store; auto picks memory when it fits the memory budget. Default: $KG_SERVE_FROM, "
+    "then auto.",
+)
+@click.option(
+    "--memory-budget-mb",
+    type=click.IntRange(0),
+    metavar="MB",
+    help="Largest estimated in-memory copy that auto loads. Default: $KG_MEMORY_BUDGET_MB, "
+    "then 2048.",
 )
 @click.pass_context
 def serve(
@@ -356,14 +370,27 @@ def serve(
     base: str | None,
     threads: int,
     workers: int,
+    serve_from: str | None,
+    memory_budget_mb: int | None,
 ) -> None:
-    """Serve the web app (SPARQL endpoint, entity pages) from a read-only store."""
+    """Serve the web app (SPARQL endpoint, entity pages) from an in-memory copy of the
+    store or from the store itself, read-only."""
     from kg.web.server import serve as run_server
 
-    settings = _settings(ctx, store=store, base_uri=base)
-    _open(settings, read_only=True).close()  # fail fast, with a message, on a bad store
-    click.echo(f"kg {__version__} serving {settings.store} on http://{host}:{port}/")
-    run_server(settings, host=host, port=port, workers=workers, threads=threads)
+    settings = _settings(
+        ctx,
+        store=store,
+        base_uri=base,
+        serve_from=serve_from and serve_from.lower(),
+        memory_budget_mb=memory_budget_mb,
+    )
+    click.echo(f"kg {__version__} loading {settings.store}")
+    try:
+        run_server(
+            settings, host=host, port=port, workers=workers, threads=threads, echo=click.echo
+        )
+    except KgError as exc:  # a bad store or setting, before the server starts
+        raise click.ClickException(exc.message) from None
 
 
 if __name__ == "__main__":

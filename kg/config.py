@@ -61,6 +61,31 @@ SETTINGS: tuple[Setting, ...] = (
         "timeout is stopped by killing its worker, which is then replaced.",
     ),
     Setting(
+        "response_cache_mb",
+        "KG_RESPONSE_CACHE_MB",
+        64,
+        "Memory, in MB, for rendered GET responses (entity pages and data, SPARQL results, "
+        "VoID) kept per web process; the data a process serves does not change while it "
+        "runs. 0 switches the cache off.",
+    ),
+    Setting(
+        "serve_from",
+        "KG_SERVE_FROM",
+        "auto",
+        "Where kg serve answers from: memory (an in-memory copy of the embedded store, "
+        "loaded at start; the disk store stays the durable copy), disk (the on-disk store), "
+        "or auto (memory when the worst case of one copy per web and query worker fits "
+        "KG_MEMORY_BUDGET_MB and KG_UPDATE_TOKEN is empty, else disk).",
+    ),
+    Setting(
+        "memory_budget_mb",
+        "KG_MEMORY_BUDGET_MB",
+        2048,
+        "Memory, in MB, that KG_SERVE_FROM=auto may give the in-memory copy: its estimated "
+        "size (quads x 400 bytes) times the processes that may each come to hold the pages "
+        "they read (kg serve --workers x (1 + KG_QUERY_WORKERS)); over it, disk is used.",
+    ),
+    Setting(
         "max_query_depth",
         "KG_MAX_QUERY_DEPTH",
         64,
@@ -167,6 +192,9 @@ class Settings:
     query_timeout: float = 30.0
     max_result_rows: int = 100_000
     query_workers: int = 4
+    response_cache_mb: int = 64
+    serve_from: str = "auto"
+    memory_budget_mb: int = 2048
     max_query_depth: int = 64
     max_body_bytes: int = 1_000_000
     update_token: str = ""

@@ -106,8 +106,9 @@ def busy_store() -> OxigraphStore:
 
 @pytest.fixture(scope="module")
 def app() -> Flask:
-    """The app over :func:`busy_store`."""
-    return create_app(Settings(base_uri=BASE), store=busy_store())
+    """The app over :func:`busy_store`, without the response cache (the tests change the
+    page limits between requests)."""
+    return create_app(Settings(base_uri=BASE, response_cache_mb=0), store=busy_store())
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ sent to an idle worker; if no answer arrives by the deadline the worker is kille
 replacement is started in the background, and the caller gets :class:`QueryTimeout`
 (503) naming the limit. Other requests keep being answered by the other workers.
 
-Stores that cannot be opened by another process (an in-memory Oxigraph store) or that
-enforce time themselves (a remote SPARQL server, given ``timeout=``) use
-:class:`InlineExecutor`.
+When the web process serves from an in-memory copy (``KG_SERVE_FROM``),
+:class:`ZygoteExecutor` keeps the same pool, but its workers are forked from a zygote
+process that shares the copy (:mod:`kg.sparql.zygote`). Other in-memory Oxigraph stores
+(tests, doctests) and stores that enforce time themselves (a remote SPARQL server, given
+``timeout=``) use :class:`InlineExecutor`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import KgError, QueryError, QueryTimeout, ResultTooLarge, StoreError
 from kg.sparql.worker import answer
+from kg.sparql.zygote import ForkedChannel, Zygote
 from kg.store.base import QueryDataset, Store
 from kg.store.oxigraph import OxigraphStore
 
@@ -181,22 +184,14 @@ class _Deadline(Exception):
 
 
 class _Worker:
-    """One worker process and its two pipes."""
+    """One worker process and its channel (two pipes to a spawned process, or one socket
+    to a forked one)."""
 
-    def __init__(self, store_dir: str, generation: int) -> None:
-        self.generation = generation
-        child_in, parent_out = os.pipe()
-        parent_in, child_out = os.pipe()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.sparql.worker", store_dir, str(child_in), str(child_out)],
-            pass_fds=(child_in, child_out),
-            stdin=subprocess.DEVNULL,
-            close_fds=True,
-        )
-        os.close(child_in)
-        os.close(child_out)
-        self.outbox = Connection(parent_out, readable=False)
-        self.inbox = Connection(parent_in, writable=False)
+    generation: int
+    inbox: Connection
+    outbox: Connection
+
+    def _hello(self) -> None:
         _LIVE.add(self)
         try:
             hello = json.loads(self._receive(time.monotonic() + WORKER_START_TIMEOUT))
@@ -219,6 +214,30 @@ class _Worker:
         return header, self._receive(deadline)
 
     def kill(self) -> None:
+        """End the process now and release its channel."""
+        raise NotImplementedError
+
+
+class _SpawnedWorker(_Worker):
+    """A ``python -m kg.sparql.worker`` process with its own read-only store handle."""
+
+    def __init__(self, store_dir: str, generation: int) -> None:
+        self.generation = generation
+        child_in, parent_out = os.pipe()
+        parent_in, child_out = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.sparql.worker", store_dir, str(child_in), str(child_out)],
+            pass_fds=(child_in, child_out),
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        os.close(child_in)
+        os.close(child_out)
+        self.outbox = Connection(parent_out, readable=False)
+        self.inbox = Connection(parent_in, writable=False)
+        self._hello()
+
+    def kill(self) -> None:
         """End the process now and release the pipes."""
         if self.proc.poll() is None:
             self.proc.kill()
@@ -228,6 +247,22 @@ class _Worker:
             log.error("query worker %s did not exit after SIGKILL", self.proc.pid)
         for conn in (self.inbox, self.outbox):
             conn.close()
+        _LIVE.discard(self)
+
+
+class _ForkedWorker(_Worker):
+    """A worker forked by the zygote over the in-memory store (:mod:`kg.sparql.zygote`)."""
+
+    def __init__(self, zygote: Zygote, generation: int) -> None:
+        self.generation = generation
+        self.channel = ForkedChannel(zygote, WORKER_START_TIMEOUT)
+        self.inbox = self.outbox = self.channel.conn
+        _LIVE.add(self)
+
+    def kill(self) -> None:
+        """SIGKILL the worker through its pidfd and release the channel."""
+        if not self.channel.kill():
+            log.error("a forked query worker did not exit after SIGKILL")
         _LIVE.discard(self)
 
 
@@ -248,13 +283,14 @@ class ProcessExecutor(Executor):
 
     Workers start on demand: whenever no worker is idle (before or after a query takes
     one) another is started, up to ``workers``; they then stay warm. An app that is never
-    queried starts none.
+    queried starts none. The most recently used idle worker is taken first (its caches,
+    and in memory mode its already copied pages, are the warmest).
     """
 
     def __init__(self, store_dir: str, *, workers: int, timeout: float, max_rows: int) -> None:
         self.store_dir, self.size = store_dir, max(1, workers)
         self.timeout, self.max_rows = timeout, max_rows
-        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._gate = threading.Lock()  # held while a worker opens the store, or a write runs
         self._count = 0  # workers running or starting
@@ -275,7 +311,7 @@ class ProcessExecutor(Executor):
     def _spawn(self, generation: int) -> None:
         try:
             with self._gate:
-                worker: _Worker | None = _Worker(self.store_dir, generation)
+                worker: _Worker | None = self._start(generation)
         except Exception as exc:  # any failure to start is logged and reported to run()
             if _SHUTTING_DOWN.is_set():
                 return
@@ -285,6 +321,10 @@ class ProcessExecutor(Executor):
             worker.kill()
             return
         self._idle.put(worker)
+
+    def _start(self, generation: int) -> _Worker:
+        """A new worker, ready to answer."""
+        return _SpawnedWorker(self.store_dir, generation)
 
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker whose state is unknown and start a replacement."""
@@ -369,6 +409,30 @@ class ProcessExecutor(Executor):
                 return
             if worker is not None:
                 worker.kill()
+
+
+class ZygoteExecutor(ProcessExecutor):
+    """The worker pool over an in-memory store: workers are forked by a zygote that
+    shares the store (:mod:`kg.sparql.zygote`), so they start in milliseconds and hold
+    no copy of their own; a query past the deadline is stopped as with
+    :class:`ProcessExecutor`.
+
+    Create it while the process runs a single thread (before the server starts).
+    """
+
+    def __init__(
+        self, store: OxigraphStore, *, workers: int, timeout: float, max_rows: int
+    ) -> None:
+        super().__init__("", workers=workers, timeout=timeout, max_rows=max_rows)
+        self.zygote = Zygote(store.raw)
+
+    def _start(self, generation: int) -> _Worker:
+        return _ForkedWorker(self.zygote, generation)
+
+    def close(self) -> None:
+        """Kill the idle workers and let the zygote go."""
+        super().close()
+        self.zygote.close()
 
 
 def make_executor(store: Store, settings: Settings) -> Executor:

@@ -10,7 +10,9 @@ framing): the worker first sends ``{"ready": true}``; then for each request
 it sends a JSON header ``{"ok": true, "rows": n}`` followed by the serialised result, or a header
 ``{"ok": false, "error": kind, "message": text}`` followed by an empty payload.
 
-Run as ``python -m kg.sparql.worker STORE_DIR READ_FD WRITE_FD``.
+Run as ``python -m kg.sparql.worker STORE_DIR READ_FD WRITE_FD``. When the web process
+serves from an in-memory copy, workers are forked instead (:mod:`kg.sparql.zygote`) and
+run the same loop, :func:`answer_requests`, over the copy they share.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ def answer(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], by
     return {"ok": True, "rows": rows}, body
 
 
-def _exit_with_parent(parent: int) -> None:
-    """End this worker when the web process is gone (checked every half second)."""
+def exit_with_parent(parent: int) -> None:
+    """End this worker when its parent (the web process, or the zygote that forked it)
+    is gone (checked every half second)."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:
@@ -86,7 +89,7 @@ def serve(store_dir: str, read_fd: int, write_fd: int) -> None:
     """Open the store read-only and answer requests until the pipe closes."""
     inbox = Connection(read_fd, writable=False)
     outbox = Connection(write_fd, readable=False)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     for attempt in range(5):  # a writer may be replacing files at this very moment
         try:
             store = ox.Store.read_only(store_dir)
@@ -97,6 +100,12 @@ def serve(store_dir: str, read_fd: int, write_fd: int) -> None:
                 return
             time.sleep(0.2)
     outbox.send_bytes(b'{"ready": true}')
+    answer_requests(store, inbox, outbox)
+
+
+def answer_requests(store: ox.Store, inbox: Connection, outbox: Connection) -> None:
+    """Answer requests from ``inbox`` on ``outbox`` until the channel closes (the loop of
+    every worker, spawned or forked by :mod:`kg.sparql.zygote`)."""
     while True:
         try:
             request = json.loads(inbox.recv_bytes())

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app
 
 from kg.config import Settings, load_settings
 from kg.store import Store, open_store
 
+if TYPE_CHECKING:
+    from kg.sparql.executor import Executor
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
-    """Create the web app over a store opened once (read-only unless one is given).
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    executor: Executor | None = None,
+) -> Flask:
+    """Create the web app over a store opened once (read-only unless one is given), with
+    the SPARQL executor given or the one that suits the store.
+
+    ``kg serve`` passes an in-memory copy and its executor (:mod:`kg.web.server`);
+    without ``store`` the on-disk store is opened read-only.
 
     >>> from kg.store.oxigraph import OxigraphStore
     >>> app = create_app(Settings(), store=OxigraphStore(None))
@@ -23,6 +37,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.extensions["kg.store"] = store or open_store(
         settings.store, read_only=True, settings=settings
     )
+    if executor is not None:
+        app.extensions["kg.executor"] = executor
 
     from kg.web import (
         assets,
@@ -38,6 +54,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         update,
     )
 
+    from kg.web import cache
+
+    cache.init_app(app, settings.response_cache_mb)  # first: its hook runs after the others
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(assets.bp)

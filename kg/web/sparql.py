@@ -65,7 +65,10 @@ def get_executor() -> Executor:
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's executor (worker processes start on the first query)."""
+    """Create the app's executor, unless one was given (worker processes start on the
+    first query)."""
+    if "kg.executor" in app.extensions:
+        return
     settings: Settings = app.extensions["kg.settings"]
     app.extensions["kg.executor"] = make_executor(app.extensions["kg.store"], settings)
 

@@ -24,7 +24,7 @@ from kg.errors import KgError, NotFound, QueryError, StoreError
 from kg.sparql.safety import inspect_update
 from kg.store import open_store
 from kg.store.oxigraph import OxigraphStore
-from kg.web import get_settings, get_store
+from kg.web import cache, get_settings, get_store
 from kg.web.sparql import FORM_TYPE, UnsupportedMediaType, get_executor
 
 bp = Blueprint("update", __name__)
@@ -111,6 +111,7 @@ def apply_update(text: str) -> None:
             if isinstance(store, OxigraphStore) and store.path is not None:
                 current_app.extensions["kg.store"] = OxigraphStore(store.path, read_only=True)
     executor.refresh()
+    cache.clear()
 
 
 @bp.route("/update", methods=["POST"])
