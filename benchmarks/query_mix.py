@@ -161,7 +161,8 @@ def start_serve(
         [KG, "serve", "--store", str(store), "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
+        # the client timeout bounds every query here, not kg's 30 s default
+        env={**os.environ, "KG_QUERY_TIMEOUT": "600", **(env or {})},
     )
     url = f"http://127.0.0.1:{port}"
     t = time.perf_counter()
@@ -254,6 +255,9 @@ def measure(fn: Callable[[str], int], q: str, repeat: int, budget: float) -> tup
         n = fn(q)
     except ClientTimeout:
         return float("inf"), -1
+    except urllib.error.HTTPError as exc:  # e.g. 503 past the server's own time limit
+        print(f"HTTP {exc.code}: {exc.read()[:200]!r}")
+        return float("nan"), -exc.code
     times: list[float] = []
     stop = time.monotonic() + budget
     for _ in range(repeat):
@@ -267,6 +271,8 @@ def measure(fn: Callable[[str], int], q: str, repeat: int, budget: float) -> tup
 
 def fmt_ms(ms: float, timeout: float) -> str:
     """A table cell: the median, or ``>N s`` past the client timeout."""
+    if ms != ms:  # NaN: the engine answered with an HTTP error
+        return "error"
     return f">{timeout:g} s" if ms == float("inf") else f"{ms:.1f}"
 
 
