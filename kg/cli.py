@@ -6,6 +6,7 @@ User errors are ``click.ClickException`` with a one-line message; a failure exit
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,6 +34,11 @@ FORMATS = {
 def _settings(ctx: click.Context, **overrides: object) -> Settings:
     base: Settings = ctx.obj
     return base.with_overrides(**overrides)
+
+
+#: The default of ``kg ingest --jobs``: the number of CPUs, capped (the single writer
+#: becomes the bottleneck beyond a few workers).
+MAX_INGEST_JOBS = 4
 
 
 def _store_option(f):  # type: ignore[no-untyped-def]
@@ -70,6 +76,14 @@ def main(ctx: click.Context) -> None:
 @_store_option
 @click.option("--base", metavar="URI", help="Base URI for minted IRIs. Default: $KG_BASE_URI.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL gate (not recommended).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Worker processes that read, extract and validate records while this process "
+    f"writes them in order. Default: the number of CPUs, at most {MAX_INGEST_JOBS}. "
+    "The result is the same for every N.",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -77,6 +91,7 @@ def ingest(
     store: str | None,
     base: str | None,
     no_validate: bool,
+    jobs: int | None,
 ) -> None:
     """Ingest files and folders: records (.txt) and RDF files (authorities).
 
@@ -94,7 +109,8 @@ def ingest(
     validator = None if no_validate else Validator()
     db = _open(settings, read_only=False)
     try:
-        reports = ingest_paths(paths, db, settings.base_uri, validator=validator)
+        jobs = jobs or min(os.cpu_count() or 1, MAX_INGEST_JOBS)
+        reports = ingest_paths(paths, db, settings.base_uri, validator=validator, jobs=jobs)
         refresh_harvest(db, settings)  # VoID statistics, dumps, sitemaps (issue 7)
     except KgError as exc:
         raise click.ClickException(exc.message) from None

@@ -6,10 +6,11 @@ replace of its graphs. A source that fails any stage stores nothing; the rest go
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
@@ -117,8 +118,44 @@ def stored_graphs(store: Store, mapped: MappedSource) -> set[str]:
 def write_source(store: Store, mapped: MappedSource) -> None:
     """Replace every graph of the source with the mapped ones, atomically: the graphs it
     had before (a part the new mapping lacks is dropped too) and the new ones."""
-    old = set(mapped.graphs) | stored_graphs(store, mapped)
-    store.replace_graphs(sorted(old), mapped.dataset)
+    writer = Writer(store)
+    writer.add(mapped)
+    writer.flush()
+
+
+class Writer:
+    """Writes sources that passed the gate, each atomically, grouped per batch.
+
+    :meth:`add` queues a record source (what to drop, what to add); :meth:`flush` hands
+    the queue to :meth:`Store.replace_many`, which may write several new sources in one
+    transaction (a source is still either wholly written or absent). RDF-file sources go
+    through :meth:`Store.replace_graphs` at once, as they always did.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._changes: list[tuple[list[str], Sequence[ox.Quad]]] = []
+        self._queued: set[str] = set()
+
+    def add(self, mapped: MappedSource, quads: Sequence[ox.Quad] | None = None) -> None:
+        """Queue ``mapped`` (``quads``: its quads already converted, else taken from
+        ``mapped.quads``; a source without either is written now from its dataset)."""
+        if quads is None and not mapped.quads:
+            self.flush()
+            old = set(mapped.graphs) | stored_graphs(self.store, mapped)
+            self.store.replace_graphs(sorted(old), mapped.dataset)
+            return
+        if mapped.provenance_graph in self._queued:  # the same source twice: in order
+            self.flush()
+        old = set(mapped.graphs) | stored_graphs(self.store, mapped)
+        self._changes.append((sorted(old), mapped.ox_quads if quads is None else quads))
+        self._queued.add(mapped.provenance_graph)
+
+    def flush(self) -> None:
+        """Write everything queued."""
+        if self._changes:
+            changes, self._changes, self._queued = self._changes, [], set()
+            self.store.replace_many(changes)
 
 
 @dataclass(frozen=True)
@@ -151,23 +188,39 @@ def prepare_source(path: Path, base: str, index: AuthorityIndex) -> PreparedSour
         return _rejected(path, exc)
 
 
+def quad_count(mapped: MappedSource) -> int:
+    """Number of quads of a mapped source."""
+    if mapped.quads:
+        return len(mapped.quads)
+    return sum(1 for _ in mapped.dataset.quads((None, None, None, None)))
+
+
 def finish_source(
     prepared: PreparedSource,
     store: Store | None,
     warnings: tuple[str, ...],
     unchanged: bool | None = None,
+    writer: Writer | None = None,
 ) -> SourceReport:
     """Write a source that passed the gate, unless it is already stored unchanged
-    (``unchanged`` when the caller has asked the store already)."""
+    (``unchanged`` when the caller has asked the store already). With ``writer`` the
+    write is queued there (the caller flushes)."""
     mapped = prepared.mapped
-    quads = sum(1 for _ in mapped.dataset.quads((None, None, None, None)))
     report = SourceReport(
-        str(prepared.path), "stored", "", mapped.source_id, quads, prepared.unreconciled, warnings
+        str(prepared.path),
+        "stored",
+        "",
+        mapped.source_id,
+        quad_count(mapped),
+        prepared.unreconciled,
+        warnings,
     )
     if store is None:
         report.status = "valid"
     elif unchanged if unchanged is not None else is_unchanged(store, mapped):
         report.status = "unchanged"
+    elif writer is not None:
+        writer.add(mapped)
     else:
         write_source(store, mapped)
     return report
@@ -207,6 +260,7 @@ def _gate_batch(
     and write each that passes. Sources already stored unchanged skip the gate."""
     reports: dict[int, SourceReport] = {}
     todo: list[tuple[int, PreparedSource]] = []
+    writer = Writer(store) if store is not None else None
     for i, prepared in enumerate(batch):
         if store is not None and is_unchanged(store, prepared.mapped):
             reports[i] = finish_source(prepared, store, (), unchanged=True)
@@ -221,7 +275,7 @@ def _gate_batch(
             except ValidationFailed as exc:
                 reports[i] = _rejected(prepared.path, exc)
                 continue
-            reports[i] = finish_source(prepared, store, warnings, unchanged=False)
+            reports[i] = finish_source(prepared, store, warnings, False, writer)
     else:
         for i, prepared in todo:
             try:
@@ -231,7 +285,9 @@ def _gate_batch(
             except KgError as exc:
                 reports[i] = _rejected(prepared.path, exc)
                 continue
-            reports[i] = finish_source(prepared, store, tuple(warnings), unchanged=False)
+            reports[i] = finish_source(prepared, store, tuple(warnings), False, writer)
+    if writer is not None:
+        writer.flush()
     return [reports[i] for i in range(len(batch))]
 
 
@@ -242,18 +298,48 @@ def ingest_paths(
     *,
     validator: Validator | None = None,
     batch_size: int = 50,
+    jobs: int = 1,
 ) -> list[SourceReport]:
     """Ingest every source under ``paths``; with ``store=None`` nothing is written.
 
     Sources are prepared and validated in batches of ``batch_size`` (one SHACL pass per
     batch; a source with a violation is re-validated alone, so its rejection never depends
-    on its neighbours) and each is written on its own, atomically.
+    on its neighbours) and written atomically (the new sources of a batch in one
+    transaction).
+
+    With ``jobs`` > 1, a store, kg's own :class:`~kg.validation.Validator` (or none) and
+    more than one batch of records, the records are read, extracted, mapped and validated
+    in ``jobs`` worker processes (:mod:`kg.ingest_pool`) while this process writes them in
+    file order: the reports and the stored quads are the same as with ``jobs=1``.
     """
     paths = list(paths)
     context = authority_context(paths, base, store)
     index = authority_index(context, base)
     reports = [ingest_source(ONTOLOGY_DIR, store, base, index, validator, context)]
     files = list(discover(paths))
+    records = [f for f in files if f.suffix.lower() not in RDF_SUFFIXES]
+    if store is not None and jobs > 1 and len(records) > batch_size and _poolable(validator):
+        rdf = files[: len(files) - len(records)]
+        reports.extend(_ingest_batches(rdf, store, base, index, validator, context, batch_size))
+        reports.extend(
+            _ingest_parallel(records, store, base, index, validator, context, batch_size, jobs)
+        )
+        return reports
+    reports.extend(_ingest_batches(files, store, base, index, validator, context, batch_size))
+    return reports
+
+
+def _ingest_batches(
+    files: list[Path],
+    store: Store | None,
+    base: str,
+    index: AuthorityIndex,
+    validator: Validator | None,
+    context: Graph,
+    batch_size: int,
+) -> list[SourceReport]:
+    """Ingest ``files`` in this process, batch by batch."""
+    reports: list[SourceReport] = []
     for start in range(0, len(files), batch_size):
         pending: list[PreparedSource] = []
         order: list[SourceReport | int] = []
@@ -266,4 +352,72 @@ def ingest_paths(
                 pending.append(prepared)
         gated = _gate_batch(pending, store, validator, context)
         reports.extend(gated[item] if isinstance(item, int) else item for item in order)
+    return reports
+
+
+def _poolable(validator: Validator | None) -> bool:
+    """Workers rebuild the validator, so it must be kg's own with its default shapes."""
+    from kg.validation import SHAPES_DIR
+    from kg.validation import Validator as ShapesValidator
+
+    return validator is None or (
+        type(validator) is ShapesValidator
+        and validator.shapes_dir == SHAPES_DIR
+        and validator.ontology_dir == ONTOLOGY_DIR
+    )
+
+
+def _ingest_parallel(
+    records: list[Path],
+    store: Store,
+    base: str,
+    index: AuthorityIndex,
+    validator: Validator | None,
+    context: Graph,
+    batch_size: int,
+    jobs: int,
+) -> list[SourceReport]:
+    """Judge ``records`` in worker processes and write them here, in order."""
+    from kg.ingest_pool import judged_sources, parse_nquads, stored_checksums
+
+    reports: list[SourceReport] = []
+    writer = Writer(store)
+    judged = judged_sources(
+        records,
+        base,
+        context,
+        validate=validator is not None,
+        skip=stored_checksums(store),
+        jobs=jobs,
+        chunk=batch_size,
+    )
+    for n, item in enumerate(judged, start=1):
+        if item.report is not None:
+            reports.append(item.report)  # type: ignore[arg-type]
+        else:
+            assert item.mapped is not None
+            warnings: tuple[str, ...] = ()
+            if is_unchanged(store, item.mapped):
+                status = "unchanged"
+            elif item.skipped:  # changed since the pool started: judge it here
+                writer.flush()
+                reports.append(ingest_source(item.path, store, base, index, validator, context))
+                continue
+            else:
+                status, warnings = "stored", item.warnings
+                writer.add(item.mapped, parse_nquads(item.nquads))
+            reports.append(
+                SourceReport(
+                    str(item.path),
+                    status,
+                    "",
+                    item.mapped.source_id,
+                    item.quads,
+                    item.unreconciled,
+                    warnings,
+                )
+            )
+        if n % batch_size == 0:
+            writer.flush()
+    writer.flush()
     return reports

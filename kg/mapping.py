@@ -21,8 +21,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SDO, DefinedNamespace
 from rdflib.term import Node
 
@@ -37,6 +39,8 @@ from kg.extraction.model import (
 )
 from kg.namespaces import CWA, DISP, DS, DT, IDT, LVL, METHOD, MS, MT, OA, RICO, ROLE, RS
 from kg.records import Record
+from kg.store.base import named_graph_quads
+from kg.store.convert import to_ox
 from kg.uris import entity_iri, graph_iri, slugify
 
 SCHEMA_TRANSLATOR = SDO.translator
@@ -79,11 +83,13 @@ ALIASES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class MappedSource:
-    """The RDF of one source: its dataset and the IRIs of its graphs."""
+    """The RDF of one source: its quads and the IRIs of its graphs."""
 
     source_id: str
     base: str
-    dataset: Dataset
+    data: Dataset | None
+    """The source's rdflib Dataset when its producer built one (RDF files); the mapper
+    leaves it None and keeps only :attr:`quads` (see :attr:`dataset`)."""
     graphs: tuple[str, ...]
     checksum: str
     document: URIRef | None = None
@@ -92,8 +98,76 @@ class MappedSource:
     provenance_graph: str = ""
     """The graph holding the provenance record of the others."""
     quads: tuple[tuple[Node, Node, Node, URIRef], ...] = ()
-    """The quads of ``dataset`` as plain tuples (subject, predicate, object, graph), for
-    consumers that would otherwise pay for iterating an rdflib Dataset (the SHACL gate)."""
+    """The quads as plain tuples (subject, predicate, object, graph), in the order the
+    mapper made them: the gate and the writer read these, not an rdflib Dataset."""
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The quads as an rdflib Dataset (built on first use when the mapper made the
+        source: building it costs more than the mapping itself)."""
+        if self.data is not None:
+            return self.data
+        ds = Dataset()
+        graphs = {name: ds.graph(URIRef(name)) for name in _part_names(self.prefix)}
+        for s, p, o, g in self.quads:
+            graph = graphs.get(str(g))
+            if graph is None:
+                graph = graphs[str(g)] = ds.graph(g)
+            graph.add((s, p, o))
+        return ds
+
+    @cached_property
+    def nquads(self) -> bytes:
+        """The quads as N-Quads (W3C RDF 1.1 N-Quads), written once: the gate loads them
+        and the writer stores them (both parse them in Oxigraph, not in Python)."""
+        if not self.quads:
+            return bytes(ox.serialize(self.ox_quads, format=ox.RdfFormat.N_QUADS) or b"")
+        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} <{g}> .\n" for s, p, o, g in self.quads).encode(
+            "utf-8"
+        )
+
+    @cached_property
+    def ox_quads(self) -> list[ox.Quad]:
+        """The quads as pyoxigraph quads."""
+        if self.quads:
+            return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+        return [
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+            for s, p, o, g in named_graph_quads(self.dataset)
+        ]
+
+
+#: N-Triples string escapes (RDF 1.1 N-Triples §2.4: ``"``, ``\``, LF and CR must be).
+_ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def _nt(term: Node) -> str:
+    """A mapped term in N-Triples syntax (the mapper mints no blank nodes).
+
+    >>> print(_nt(Literal('say "hi"\\n', lang="en")), _nt(Literal(3)), _nt(URIRef("a:b")))
+    "say \\"hi\\"\\n"@en "3"^^<http://www.w3.org/2001/XMLSchema#integer> <a:b>
+    """
+    if type(term) is URIRef:
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        lexical = str.translate(term, _ESCAPES)
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        datatype = term.datatype
+        if datatype is None or datatype == _XSD_STRING:
+            return f'"{lexical}"'
+        return f'"{lexical}"^^<{datatype}>'
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise TypeError(f"the mapper makes no {type(term).__name__} terms")
+
+
+def _part_names(prefix: str) -> list[str]:
+    """The four graphs of a record source, in the mapper's order."""
+    if not prefix:
+        return []
+    return [prefix, f"{prefix}/catalogue", f"{prefix}/mentions", f"{prefix}/provenance"]
 
 
 def _date_literal(value: str) -> Literal:
@@ -215,20 +289,21 @@ def quote_context(text: str, start: int, end: int, width: int = QUOTE_CONTEXT) -
 
 
 class _Recorder:
-    """A named graph of the dataset that also keeps its quads as plain tuples."""
+    """One named graph of the source: a set of triples (rdflib's graph semantics, each
+    triple once) that also logs its quads, in order, as plain tuples."""
 
-    def __init__(self, graph: Graph, log: list[tuple[Node, Node, Node, URIRef]]) -> None:
-        self.graph = graph
-        self.identifier = URIRef(str(graph.identifier))
+    def __init__(self, identifier: URIRef, log: list[tuple[Node, Node, Node, URIRef]]) -> None:
+        self.identifier = identifier
+        self.triples: set[tuple[Node, Node, Node]] = set()
         self.log = log
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
-        if triple not in self.graph:
-            self.graph.add(triple)
+        if triple not in self.triples:
+            self.triples.add(triple)
             self.log.append((*triple, self.identifier))
 
     def __len__(self) -> int:
-        return len(self.graph)
+        return len(self.triples)
 
 
 class _Mapper:
@@ -239,7 +314,6 @@ class _Mapper:
         self.ex = extraction
         self.base = base
         self.generated_at = generated_at
-        self.ds = Dataset()
         self.log: list[tuple[Node, Node, Node, URIRef]] = []
         self.key = f"doc/{record.source_id}"
         self.g_doc = self.graph(graph_iri(base, self.key))
@@ -252,7 +326,7 @@ class _Mapper:
         self.text = self.iri(f"translation/{sid}/text")
 
     def graph(self, name: str) -> _Recorder:
-        return _Recorder(self.ds.graph(URIRef(name)), self.log)
+        return _Recorder(URIRef(name), self.log)
 
     def iri(self, key: str) -> URIRef:
         return URIRef(entity_iri(self.base, key))
@@ -297,7 +371,7 @@ class _Mapper:
         return MappedSource(
             sid,
             self.base,
-            self.ds,
+            None,
             graphs,
             self.record.checksum,
             self.doc,

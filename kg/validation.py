@@ -25,7 +25,7 @@ is fast because of four choices, measured in ``benchmarks/validation.py`` and re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from kg.codegen import ONTOLOGY_DIR, ROOT
 from kg.errors import ValidationFailed
 from kg.mapping import MappedSource
 from kg.shapes_plan import inline_vocabularies, plan
+from kg.store.base import named_graph_quads
 from kg.store.convert import to_ox
 
 SHAPES_DIR = ROOT / "shapes"
@@ -112,6 +113,7 @@ class Validator:
     """Validates mapped sources against ``shapes/`` with the ontology and authorities."""
 
     def __init__(self, shapes_dir: Path = SHAPES_DIR, ontology_dir: Path = ONTOLOGY_DIR) -> None:
+        self.shapes_dir, self.ontology_dir = shapes_dir, ontology_dir
         self.shapes = Graph()
         for path in sorted(shapes_dir.glob("*.ttl")):
             self.shapes.parse(path, format="turtle")
@@ -177,11 +179,25 @@ class Validator:
         With ``alias``, every IRI under a source's base is suffixed with ``~kg-batch-N``
         (N the source's position), so that the sources of a batch share no node and each
         is validated exactly as it would be alone; :func:`_unalias` undoes it."""
+        quads, text = self._data(datasets, context, alias)
+        return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES)) + quads
+
+    def _data(
+        self, datasets: Sequence[MappedSource], context: Graph | None, alias: bool
+    ) -> tuple[list[ox.Quad], bytes]:
+        """:meth:`data_quads` in two parts: the added triples (context, super-classes,
+        vocabularies) as quads, and the sources' own triples as N-Triples, aliased in the
+        text (one regular expression per source instead of a Python call per term)."""
         index = self._context_index(context) if context is not None and len(context) else {}
+        if len(self._terms) > _TERM_CACHE:  # keep the shared cache to the recurring terms
+            self._terms.clear()
         term = self._term
+        rdf_type, superclasses = RDF.type, self.superclasses
         quads: list[ox.Quad] = []
+        texts: list[bytes] = []
         for n, mapped in enumerate(datasets):
             triples = [t[:3] for t in _quads(mapped)]
+            own = len(triples)
             frontier = {t[0] for t in triples} | {t[2] for t in triples if isinstance(t[2], URIRef)}
             seen: set[Node] = set()
             for _ in range(2 if index else 0):
@@ -193,25 +209,31 @@ class Validator:
                         if isinstance(o, URIRef):
                             nxt.add(o)
                 frontier = nxt
-            for s, p, o in [t for t in triples if t[1] == RDF.type]:
-                for sup in self.superclasses.get(o, ()):
+            for s, p, o in [t for t in triples if t[1] == rdf_type]:
+                for sup in superclasses.get(o, ()):
                     triples.append((s, p, sup))
+            # The source's own quads come converted (shared with the writer) and go in as
+            # text; the added context and class triples are converted here.
+            extra = triples[own:]
+            text = _GRAPH_TOKEN.sub(rb" .", mapped.nquads)
             if alias and mapped.base:
-                base, suffix = mapped.base, f"{_ALIAS}{n}"
-
-                def conv(node: Node, base: str = base, suffix: str = suffix) -> Any:
-                    if type(node) is URIRef and node.startswith(base):
-                        return ox.NamedNode(node + suffix)
-                    return term(node)
-
-                quads.extend(ox.Quad(conv(s), term(p), conv(o)) for s, p, o in triples)
+                suffix = f"{_ALIAS}{n}"
+                text = _alias_text(text, mapped.base, suffix)
+                aliased = _aliaser(mapped.base, suffix)
+                quads.extend(
+                    ox.Quad(aliased(term(s)), term(p), aliased(term(o))) for s, p, o in extra
+                )
             else:
-                quads.extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in triples)
-        return quads + self._vocabulary_quads
+                quads.extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in extra)
+            texts.append(text)
+        return quads + self._vocabulary_quads, b"".join(texts)
 
-    def _run(self, quads: list[ox.Quad]) -> list[Finding]:
+    def _run(self, data: tuple[list[ox.Quad], bytes]) -> list[Finding]:
+        quads, text = data
         store = ox.Store()
         store.bulk_extend(quads)
+        if text:
+            store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
         _, results, _ = validate(
             _OxigraphData(store),
             shacl_graph=self.planned,
@@ -259,11 +281,11 @@ class Validator:
         if len(batch) <= 1:
             if not batch:
                 return []
-            findings = self._run(self.data_quads([batch[0].mapped], context))
+            findings = self._run(self._data([batch[0].mapped], context, False))
             return [_report(batch[0].source, findings)]
-        quads = self.data_quads([item.mapped for item in batch], context, alias=True)
+        data = self._data([item.mapped for item in batch], context, True)
         per_source: list[list[Finding]] = [[] for _ in batch]
-        for f in self._run(quads):
+        for f in self._run(data):
             owner, finding = _unalias(f)
             for n in [owner] if owner is not None else range(len(batch)):
                 per_source[n].append(finding)
@@ -290,7 +312,46 @@ class Validator:
 
 
 _ALIAS = "~kg-batch-"
+#: Entries of the shared rdflib -> Oxigraph term cache before it is emptied (the cache
+#: holds IRIs from every source; without a bound it grows with the ingest).
+_TERM_CACHE = 100_000
 _ALIASED = re.compile(re.escape(_ALIAS) + r"(\d+)")
+
+
+#: The graph name at the end of an N-Quads line.
+_GRAPH_TOKEN = re.compile(rb" <[^<>]*> \.$", re.MULTILINE)
+
+
+def _alias_text(text: bytes, base: str, suffix: str) -> bytes:
+    """Suffix the subject and object IRIs under ``base`` in N-Triples text. Only whole
+    IRI terms match: a subject opens its line and an object IRI closes it (a literal
+    never ends in ``> .`` after a space), so no literal is touched.
+
+    >>> _alias_text(b'<b:x> <p:p> <b:y> .\\n<b:x> <p:p> "<b:z> ." .\\n', "b:", "~1")
+    b'<b:x~1> <p:p> <b:y~1> .\\n<b:x~1> <p:p> "<b:z> ." .\\n'
+    """
+    escaped = re.escape(base.encode())
+    tail = suffix.encode()
+    text = re.sub(rb"^<(" + escaped + rb"[^>]*)>", rb"<\1" + tail + rb">", text, flags=re.M)
+    return re.sub(rb" <(" + escaped + rb"[^>]*)> \.$", rb" <\1" + tail + rb"> .", text, flags=re.M)
+
+
+def _aliaser(base: str, suffix: str) -> Callable[[Any], Any]:
+    """A converter that suffixes the IRIs under ``base`` (each distinct term once)."""
+    done: dict[Any, Any] = {}
+
+    def aliased(term: Any) -> Any:
+        converted = done.get(term)
+        if converted is None:
+            converted = term
+            if isinstance(term, ox.NamedNode):
+                value = term.value
+                if value.startswith(base):
+                    converted = ox.NamedNode(value + suffix)
+            done[term] = converted
+        return converted
+
+    return aliased
 
 
 def _unalias(finding: Finding) -> tuple[int | None, Finding]:
@@ -315,7 +376,7 @@ def _quads(mapped: MappedSource) -> Iterable[tuple[Node, Node, Node, Node]]:
     iterating the rdflib Dataset), else the dataset's."""
     if mapped.quads:
         return mapped.quads
-    return mapped.dataset.quads((None, None, None, None))  # type: ignore[return-value]
+    return named_graph_quads(mapped.dataset)  # type: ignore[return-value]
 
 
 def check(report: Report) -> tuple[str, ...]:

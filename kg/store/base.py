@@ -11,8 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.term import Node
+
+from kg.store.convert import to_rdflib
 
 #: Result kinds of a SPARQL query.
 SELECT, ASK, GRAPH = "select", "ask", "graph"
@@ -75,6 +78,18 @@ class Store(ABC):
     @abstractmethod
     def replace_graphs(self, drop: Sequence[str], data: Dataset) -> None:
         """Atomically drop the graphs ``drop`` and add every named graph of ``data``."""
+
+    def replace_many(self, changes: Sequence[tuple[Sequence[str], Sequence[ox.Quad]]]) -> None:
+        """Apply several replacements in order, each atomically: drop the graphs it names
+        and add its quads (which lie in those graphs). A backend may group them into
+        fewer transactions; by default each is one :meth:`replace_graphs`."""
+        for drop, quads in changes:
+            data = Dataset()
+            for q in quads:
+                data.graph(str(to_rdflib(q.graph_name))).add(
+                    (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                )
+            self.replace_graphs(drop, data)
 
     @abstractmethod
     def export(self, out: BinaryIO, fmt: str = "nq") -> None:

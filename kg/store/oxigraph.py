@@ -154,6 +154,49 @@ class OxigraphStore(Store):
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"store write failed, nothing was written: {exc}") from None
 
+    def replace_many(self, changes: Sequence[tuple[Sequence[str], Sequence[ox.Quad]]]) -> None:
+        """Apply replacements in order; each is atomic.
+
+        A run of changes whose graphs the store does not hold yet (nor an earlier change
+        of the run) is added in one transaction: ``Store.extend`` writes all of it or
+        nothing, and skips the SPARQL text. A change that replaces graphs the store holds
+        is one update request, as in :meth:`replace_graphs`. The quads of a change must
+        lie in the graphs it names.
+        """
+        self._writable()
+        run: list[ox.Quad] = []
+        named: set[str] = set()
+        for drop, quads in changes:
+            held = [
+                g for g in drop if g in named or self._store.contains_named_graph(ox.NamedNode(g))
+            ]
+            if held:
+                self._extend(run)
+                run, named = [], set()
+                self._update(_replace_text(drop, quads))
+            else:
+                run.extend(quads)
+                named.update(drop)
+        self._extend(run)
+
+    def _extend(self, quads: list[ox.Quad]) -> None:
+        if not quads:
+            return
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(
+                f"store write failed, nothing of this batch was written: {exc}"
+            ) from None
+
+    def _update(self, text: str) -> None:
+        if not text:
+            return
+        try:
+            self._store.update(text)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"store write failed, nothing was written: {exc}") from None
+
     def export(self, out: BinaryIO, fmt: str = "nq") -> None:
         """Whole dataset, streamed by pyoxigraph."""
         rdf_format = {"nq": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt]
@@ -198,3 +241,28 @@ def insert_data_blocks(data: Dataset) -> str:
     for s, p, o, g in named_graph_quads(data):
         by_graph.setdefault(g.n3(), []).append(f"{s.n3()} {p.n3()} {o.n3()} .")
     return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+
+
+def _replace_text(drop: Sequence[str], quads: Sequence[ox.Quad]) -> str:
+    """One SPARQL Update request that drops ``drop`` and inserts ``quads`` (pyoxigraph
+    writes its terms in N-Triples syntax, which SPARQL shares).
+
+    >>> q = ox.Quad(ox.NamedNode("a:s"), ox.NamedNode("a:p"), ox.Literal("x"), ox.NamedNode("a:g"))
+    >>> print(_replace_text(["a:g"], [q]))
+    DROP SILENT GRAPH <a:g> ;
+    INSERT DATA {
+    GRAPH <a:g> {
+    <a:s> <a:p> "x" .
+    }
+    }
+    """
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    ops = [f"DROP SILENT GRAPH <{g}>" for g in drop]
+    if by_graph:
+        blocks = "\n".join(
+            f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()
+        )
+        ops.append("INSERT DATA {\n" + blocks + "\n}")
+    return " ;\n".join(ops)

@@ -43,6 +43,7 @@ def create_app(
     from kg.web import (
         assets,
         browse,
+        cache,
         entities,
         errors,
         harvest,
@@ -53,8 +54,6 @@ def create_app(
         sparql,
         update,
     )
-
-    from kg.web import cache
 
     cache.init_app(app, settings.response_cache_mb)  # first: its hook runs after the others
     errors.init_app(app)
