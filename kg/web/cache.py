@@ -12,7 +12,8 @@ successful GET response is therefore a function of the request alone, and is kep
   errors, redirects, streamed files (``/dumps/``, front-end assets) and conditional or
   authorised requests go straight to the app;
 - least recently used entries go first once ``KG_RESPONSE_CACHE_MB`` is reached;
-- a successful ``/update`` clears the cache of its process (:func:`clear`).
+- a successful ``/update`` clears the cache of its process (:func:`clear`);
+- over a remote SPARQL store there is no cache: other writers change it at any time.
 
 >>> cache = ResponseCache(max_bytes=100)
 >>> cache.put(("/a", ""), 200, [("Content-Type", "text/plain")], b"x" * 6)
