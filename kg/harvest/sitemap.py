@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pyoxigraph as ox
+
 from kg.harvest.void import entity_space
 from kg.store.base import Store
 
@@ -27,11 +29,14 @@ def entity_pages(store: Store, base: str) -> list[str]:
     entities in 100,000 quads).
     """
     space = entity_space(base)
-    rows = store.select(
-        f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+    query = f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }}"""
-    )
-    return sorted(f"{base}page/{str(r['s'])[len(space) :]}" for r in rows)
+    raw = getattr(store, "raw", None)
+    if isinstance(raw, ox.Store):  # the IRIs as strings, without rdflib terms (4× faster)
+        iris = [solution[0].value for solution in raw.query(query)]  # type: ignore[union-attr]
+    else:
+        iris = [str(r["s"]) for r in store.select(query)]
+    return sorted(f"{base}page/{iri[len(space) :]}" for iri in iris)
 
 
 def urlset(urls: Sequence[str]) -> str:
