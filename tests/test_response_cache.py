@@ -54,6 +54,22 @@ def test_negotiation_keys_on_accept_and_format(seeded_store_dir: Path) -> None:
     assert client.get(query + "&format=csv").mimetype == "text/csv"
 
 
+def test_a_page_that_does_not_vary_is_kept_once_whatever_the_accept(
+    seeded_store_dir: Path,
+) -> None:
+    app = make_app(seeded_store_dir)
+    client, cache = app.test_client(), cache_of(app)
+    first = client.get(f"/data/{SEED_DOC}.ttl", headers={"Accept": "*/*"})
+    second = client.get(f"/data/{SEED_DOC}.ttl", headers={"Accept": "text/turtle;q=0.9"})
+    assert "Vary" not in first.headers
+    assert second.data == first.data and cache.hits == 1
+    negotiated = client.get(f"/data/{SEED_DOC}", headers={"Accept": "application/n-triples"})
+    other = client.get(f"/data/{SEED_DOC}", headers={"Accept": "text/turtle"})
+    assert negotiated.headers["Vary"] == "Accept"
+    assert (negotiated.mimetype, other.mimetype) == ("application/n-triples", "text/turtle")
+    assert cache.hits == 1
+
+
 def test_errors_redirects_and_conditional_requests_are_not_kept(seeded_store_dir: Path) -> None:
     app = make_app(seeded_store_dir)
     client, cache = app.test_client(), cache_of(app)
@@ -69,11 +85,11 @@ def test_errors_redirects_and_conditional_requests_are_not_kept(seeded_store_dir
 def test_least_recently_used_entries_go_first() -> None:
     cache = ResponseCache(max_bytes=16 * 10)
     for name in "abcdefghijklmnopq":  # 17 entries of 10 bytes in a budget of 160
-        assert cache.put((name, ""), 200, [], b"0123456789")
-        cache.get(("a", ""))  # keep "a" in use
-    assert cache.get(("a", "")) is not None
-    assert cache.get(("b", "")) is None  # the least recently used went
-    assert cache.get(("q", "")) is not None
+        assert cache.put((name, ()), 200, [], b"0123456789")
+        cache.get(("a", ()))  # keep "a" in use
+    assert cache.get(("a", ())) is not None
+    assert cache.get(("b", ())) is None  # the least recently used went
+    assert cache.get(("q", ())) is not None
     assert len(cache) == 16
 
 

@@ -6,8 +6,10 @@ of the moment it was opened (DESIGN §11; ``docs/deployment.md``: a re-ingested 
 served after a restart or a gunicorn HUP/USR2, which starts with an empty cache). A
 successful GET response is therefore a function of the request alone, and is kept:
 
-- the key is the path with its query string and the ``Accept`` header (every negotiated
-  route sends ``Vary: Accept``; ``format=`` is in the query string);
+- the key is the path with its query string, plus the request headers that the
+  response's ``Vary`` names (RFC 9111 §4.1): every negotiated route sends
+  ``Vary: Accept``, so ``/sparql`` is kept per ``Accept``, while ``/page/…`` and
+  ``/data/….ttl`` are one entry whatever ``Accept`` a client sends;
 - only 200 responses with a body in memory are kept, at most a 16th of the budget each;
   errors, redirects, streamed files (``/dumps/``, front-end assets) and conditional or
   authorised requests go straight to the app;
@@ -16,11 +18,11 @@ successful GET response is therefore a function of the request alone, and is kep
 - over a remote SPARQL store there is no cache: other writers change it at any time.
 
 >>> cache = ResponseCache(max_bytes=100)
->>> cache.put(("/a", ""), 200, [("Content-Type", "text/plain")], b"x" * 6)
+>>> cache.put(("/a", ()), 200, [("Content-Type", "text/plain")], b"x" * 6)
 True
->>> cache.get(("/a", "")) is not None, cache.get(("/b", "")) is None
+>>> cache.get(("/a", ())) is not None, cache.get(("/b", ())) is None
 (True, True)
->>> cache.put(("/big", ""), 200, [], b"x" * 7)  # over a 16th of the budget
+>>> cache.put(("/big", ()), 200, [], b"x" * 7)  # over a 16th of the budget
 False
 """
 
@@ -37,7 +39,10 @@ SKIP_PREFIXES = ("/dumps/", "/assets/", "/static/", "/update")
 #: Request headers that make a response depend on more than the key.
 SKIP_HEADERS = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Range", "Authorization")
 
-Key = tuple[str, str]
+#: The path with its query string, and the values of the request headers named by Vary.
+Key = tuple[str, tuple[str, ...]]
+#: Most paths whose Vary header names are remembered (then the memory starts afresh).
+MAX_VARY_PATHS = 100_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class ResponseCache:
         self.max_bytes = max_bytes
         self.max_item = max_bytes // 16
         self._entries: OrderedDict[Key, Entry] = OrderedDict()
+        self._vary: dict[str, tuple[str, ...]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -87,31 +93,46 @@ class ResponseCache:
                 self._bytes -= len(dropped.body)
         return True
 
+    def vary(self, path: str) -> tuple[str, ...]:
+        """The request headers the responses for ``path`` vary on (none known: ``()``)."""
+        return self._vary.get(path, ())
+
+    def set_vary(self, path: str, names: tuple[str, ...]) -> None:
+        """Remember the request headers the responses for ``path`` vary on."""
+        with self._lock:
+            if len(self._vary) >= MAX_VARY_PATHS:
+                self._vary.clear()
+            self._vary[path] = names
+
     def clear(self) -> None:
         """Forget every response (the data changed)."""
         with self._lock:
             self._entries.clear()
+            self._vary.clear()
             self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-def _key() -> Key | None:
-    """The cache key of the current request, or None when it must not be cached."""
+def _cacheable() -> bool:
+    """Whether the current request may be answered from, or kept in, the cache."""
     if request.method != "GET" or request.path.startswith(SKIP_PREFIXES):
-        return None
-    if any(name in request.headers for name in SKIP_HEADERS):
-        return None
-    return request.full_path, request.headers.get("Accept", "")
+        return False
+    return not any(name in request.headers for name in SKIP_HEADERS)
+
+
+def _key(names: tuple[str, ...]) -> Key:
+    """The current request's key, with the values of the request headers ``names``."""
+    return request.full_path, tuple(request.headers.get(name, "") for name in names)
 
 
 def _lookup() -> Response | None:
-    key = _key()
-    if key is None:
+    if not _cacheable():
         return None
-    entry = current_app.extensions["kg.cache"].get(key)
-    g.kg_cache_key = key
+    g.kg_cacheable = True
+    cache: ResponseCache = current_app.extensions["kg.cache"]
+    entry = cache.get(_key(cache.vary(request.full_path)))
     if entry is None:
         return None
     g.kg_cache_hit = True
@@ -119,14 +140,16 @@ def _lookup() -> Response | None:
 
 
 def _store(resp: Response) -> Response:
-    key = g.get("kg_cache_key")
-    if key is None or g.get("kg_cache_hit") or resp.status_code != 200:
+    if not g.get("kg_cacheable") or g.get("kg_cache_hit") or resp.status_code != 200:
         return resp
     if resp.direct_passthrough or resp.is_streamed:
         return resp
-    current_app.extensions["kg.cache"].put(
-        key, resp.status_code, list(resp.headers.items()), resp.get_data()
-    )
+    names = tuple(sorted({v.strip().title() for v in resp.vary if v.strip()}))
+    if "*" in names:  # varies on something outside the request (RFC 9110 §12.5.5)
+        return resp
+    cache: ResponseCache = current_app.extensions["kg.cache"]
+    cache.set_vary(request.full_path, names)
+    cache.put(_key(names), resp.status_code, list(resp.headers.items()), resp.get_data())
     return resp
 
 
