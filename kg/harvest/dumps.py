@@ -10,6 +10,7 @@ a reader sees either the old set of files or the new one. gzip is written with
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -112,6 +113,52 @@ def write_dump(
     final = f"{stem}-{etag[:16]}.{suffix}"
     os.replace(tmp, directory / final)
     return DumpFile(name, final, media_type, tee.size, etag)
+
+
+class StagedDump:
+    """The N-Quads dump, written while the store is read for its fingerprint (one read
+    for both; :func:`kg.harvest.fingerprint.data_fingerprint` passes it every line
+    outside the VoID graph). :meth:`finish` adds the VoID graph as it is stored and
+    publishes the file; :meth:`discard` drops it when the dumps are current."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.name, self.media_type, _ = DUMP_FORMATS[0]
+        directory.mkdir(parents=True, exist_ok=True)
+        self.tmp = directory / f".{self.name}.tmp"
+        self._raw = self.tmp.open("wb")
+        self._tee = _Tee(self._raw)
+        self._gz = gzip.GzipFile(
+            filename="", mode="wb", fileobj=self._tee, compresslevel=GZIP_LEVEL, mtime=0
+        )
+
+    def write(self, data: bytes) -> int:
+        """Take N-Quads lines."""
+        return self._gz.write(data)
+
+    def flush(self) -> None:
+        """Nothing to flush before :meth:`finish`."""
+
+    def finish(self, void_graph: bytes) -> DumpFile:
+        """Append the VoID graph's N-Quads, make the file durable and publish it under
+        its content-addressed name."""
+        self._gz.write(void_graph)
+        self._gz.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        etag = self._tee.sha.hexdigest()[:32]
+        stem, _, suffix = self.name.partition(".")
+        final = f"{stem}-{etag[:16]}.{suffix}"
+        os.replace(self.tmp, self.directory / final)
+        return DumpFile(self.name, final, self.media_type, self._tee.size, etag)
+
+    def discard(self) -> None:
+        """Close and remove the staged file."""
+        for closing in (self._gz, self._raw):
+            with contextlib.suppress(OSError):
+                closing.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def write_dumps(store: Store, directory: Path) -> list[DumpFile]:

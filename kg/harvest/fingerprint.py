@@ -9,6 +9,7 @@ time, and does not depend on the order in which a backend writes quads.
 from __future__ import annotations
 
 import hashlib
+from typing import BinaryIO
 
 from kg.store.base import Store
 
@@ -28,40 +29,45 @@ class QuadHasher:
     True
     """
 
-    def __init__(self, skip_graph: str | None = None) -> None:
+    def __init__(self, skip_graph: str | None = None, sink: BinaryIO | None = None) -> None:
         self._skip = f" <{skip_graph}> .".encode() if skip_graph else None
+        self._sink = sink
         self._tail = b""
         self._sum = 0
         self.lines = 0
 
     def write(self, data: bytes) -> int:
-        """Take a chunk of N-Quads."""
+        """Take a chunk of N-Quads (and pass the lines it hashes on to the sink)."""
         chunk = self._tail + bytes(data)
         *lines, self._tail = chunk.split(b"\n")
-        for line in lines:
-            self._add(line)
+        kept = [line for line in lines if self._add(line)]
+        if self._sink is not None and kept:
+            self._sink.write(b"\n".join(kept) + b"\n")
         return len(data)
 
     def flush(self) -> None:
         """Nothing to flush (the writer protocol asks for it)."""
 
-    def _add(self, line: bytes) -> None:
+    def _add(self, line: bytes) -> bool:
         line = line.rstrip(b"\r")
         if not line or line.startswith(b"#") or (self._skip and line.endswith(self._skip)):
-            return
+            return False
         self._sum = (self._sum + int.from_bytes(hashlib.sha256(line).digest(), "big")) % _MOD
         self.lines += 1
+        return True
 
     def hexdigest(self) -> str:
         """The fingerprint: ``{lines}:{sum as hex}``."""
         if self._tail:
-            self._add(self._tail)
+            if self._add(self._tail) and self._sink is not None:
+                self._sink.write(self._tail + b"\n")
             self._tail = b""
         return f"{self.lines}:{self._sum:064x}"
 
 
-def data_fingerprint(store: Store, skip_graph: str) -> str:
-    """The fingerprint of every quad in the store outside ``skip_graph``."""
-    hasher = QuadHasher(skip_graph)
+def data_fingerprint(store: Store, skip_graph: str, sink: BinaryIO | None = None) -> str:
+    """The fingerprint of every quad in the store outside ``skip_graph``; those quads are
+    also written to ``sink`` as N-Quads (the dump, in the same read of the store)."""
+    hasher = QuadHasher(skip_graph, sink)
     store.export(hasher, "nq")  # type: ignore[arg-type]
     return "quads:" + hasher.hexdigest()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -23,11 +24,13 @@ from rdflib.namespace import DCTERMS
 from kg.config import Settings
 from kg.errors import KgError
 from kg.harvest.dumps import (
+    StagedDump,
     dumps_dir,
     is_current,
     manifest_for,
     read_manifest,
     remove_stale,
+    write_dump,
     write_dumps,
     write_manifest,
 )
@@ -35,6 +38,7 @@ from kg.harvest.fingerprint import data_fingerprint
 from kg.harvest.sitemap import entity_pages, write_sitemaps
 from kg.harvest.vocab import DCAT3
 from kg.harvest.void import (
+    DUMP_FORMATS,
     DescriptionInput,
     describe,
     description_iri,
@@ -83,11 +87,43 @@ def description_digest(g: Graph) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def void_nquads(store: Store, meta: str) -> bytes:
+    """The VoID graph as the store holds it, as sorted N-Quads lines (deterministic)."""
+    result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{meta}> {{ ?s ?p ?o }} }}")
+    tail = f" <{meta}> .".encode()
+    lines = [
+        line[: -len(b" .")] + tail
+        for line in result.serialize("application/n-triples").splitlines()
+        if line.endswith(b" .")
+    ]
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _stage(directory: Path) -> StagedDump | None:
+    """The N-Quads dump to write during the fingerprint's read, or None when the folder
+    is not writable (the store is still brought up to date; the dumps then fail below,
+    with the message)."""
+    try:
+        return StagedDump(directory)
+    except OSError:
+        return None
+
+
 def refresh_harvest(store: Store, settings: Settings) -> HarvestReport:
-    """Bring the VoID graph, the dumps and the sitemaps up to date with the store."""
+    """Bring the VoID graph, the dumps and the sitemaps up to date with the store.
+
+    The store is read once for the fingerprint and the N-Quads dump together; the TriG
+    dump is converted from the N-Quads file."""
     base = settings.base_uri
     meta = void_graph_iri(base)
-    version = data_fingerprint(store, meta)
+    directory = dumps_dir(settings)
+    staged = _stage(directory)
+    try:
+        version = data_fingerprint(store, meta, sink=staged)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
     old = stored_description(store, base)
     ds = description_iri(base, "dataset")
     old_version = old.value(ds, DCAT3.version)
@@ -96,31 +132,46 @@ def refresh_harvest(store: Store, settings: Settings) -> HarvestReport:
         modified = str(old_modified)
     else:
         modified = now_iso()
-    info = DescriptionInput(
-        base, modified, version, settings.license, tuple(example_resources(store, base))
-    )
-    description = describe(info, store_stats(store, base))
-    written = set(description) != set(old)
-    if written:
-        data = Dataset()
-        graph = data.graph(URIRef(meta))
-        for triple in description:
-            graph.add(triple)
-        store.replace_graphs([meta], data)
+    try:
+        info = DescriptionInput(
+            base, modified, version, settings.license, tuple(example_resources(store, base))
+        )
+        description = describe(info, store_stats(store, base))
+        written = set(description) != set(old)
+        if written:
+            data = Dataset()
+            graph = data.graph(URIRef(meta))
+            for triple in description:
+                graph.add(triple)
+            store.replace_graphs([meta], data)
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
 
-    directory = dumps_dir(settings)
     digest = description_digest(description)
     triples = store.count_quads()
     if is_current(directory, read_manifest(directory), version, digest):
+        if staged is not None:
+            staged.discard()
         return HarvestReport(triples, modified, written, False)
     try:
-        dumps = write_dumps(store, directory)
+        if staged is None:
+            dumps = write_dumps(store, directory)
+        else:
+            nquads = staged.finish(void_nquads(store, meta))
+            dumps = [nquads] + [
+                write_dump(store, directory, *spec, source=directory / nquads.file)
+                for spec in DUMP_FORMATS[1:]
+            ]
         sitemaps = write_sitemaps(entity_pages(store, base), directory, base)
         made = now_iso()
         manifest = manifest_for(dumps, sitemaps, version=version, description=digest, made=made)
         write_manifest(directory, manifest)
         remove_stale(directory, {d.file for d in dumps} | set(sitemaps))
     except OSError as exc:
+        if staged is not None:
+            staged.discard()
         raise HarvestError(
             f"cannot write the dumps to {directory}: {exc.strerror or exc}; the store is "
             "up to date, run 'kg ingest' again once the folder is writable"
