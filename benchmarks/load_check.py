@@ -13,14 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from query_mix import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg.cli"]
@@ -66,12 +67,6 @@ done = function(summary, latency, requests)
     e.status, e.connect, e.read, e.write, e.timeout))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run_wrk(
@@ -126,12 +121,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for(server, f"{base}/sparql?query=ASK%7B%7D", 60, "kg serve")
         paths = entity_paths(base) + ["/sparql?query=" + urllib.parse.quote(q) for q in QUERIES]
         fields = run_wrk(base, paths, seconds=args.seconds, connections=args.connections, tmp=tmp)
         errors = sum(int(fields[k]) for k in ("non2xx", "connect", "read", "write", "timeout"))

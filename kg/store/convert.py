@@ -56,12 +56,12 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot convert {term!r}")
 
 
-def solution_rows(result: object) -> list[dict[str, Node]]:
-    """The rows of a pyoxigraph SELECT result as dicts of rdflib terms (unbound variables
-    absent).
+def solution_terms(result: object) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    """The rows of a pyoxigraph SELECT result as dicts of pyoxigraph terms (unbound
+    variables absent): no conversion, for callers that only read or re-serialise them.
 
-    >>> solution_rows(ox.Store().query("SELECT ?x ?y WHERE { VALUES ?x { 1 } }"))
-    [{'x': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
+    >>> solution_terms(ox.Store().query("SELECT ?x ?y WHERE { VALUES ?x { <http://e.org/a> } }"))
+    [{'x': <NamedNode value=http://e.org/a>}]
     """
     from kg.errors import QueryError
 
@@ -71,9 +71,19 @@ def solution_rows(result: object) -> list[dict[str, Node]]:
     rows = []
     for solution in result:
         row = {}
-        for name in names:
-            value = solution[name]
+        for i, name in enumerate(names):
+            value = solution[i]
             if value is not None:
-                row[name] = to_rdflib(value)
+                row[name] = value
         rows.append(row)
-    return rows
+    return rows  # type: ignore[return-value]
+
+
+def solution_rows(result: object) -> list[dict[str, Node]]:
+    """The rows of a pyoxigraph SELECT result as dicts of rdflib terms (unbound variables
+    absent).
+
+    >>> solution_rows(ox.Store().query("SELECT ?x ?y WHERE { VALUES ?x { 1 } }"))
+    [{'x': rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))}]
+    """
+    return [{k: to_rdflib(v) for k, v in row.items()} for row in solution_terms(result)]

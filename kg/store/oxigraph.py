@@ -14,8 +14,17 @@ from rdflib import Dataset, Graph
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
-from kg.store.base import ASK, GRAPH, SELECT, QueryDataset, QueryResult, Store, named_graph_quads
-from kg.store.convert import solution_rows, to_rdflib
+from kg.store.base import (
+    ASK,
+    GRAPH,
+    SELECT,
+    OxTerm,
+    QueryDataset,
+    QueryResult,
+    Store,
+    named_graph_quads,
+)
+from kg.store.convert import solution_rows, solution_terms, to_rdflib
 
 
 class OxigraphResult(QueryResult):
@@ -102,6 +111,10 @@ class OxigraphStore(Store):
     def select(self, sparql: str) -> list[dict[str, Node]]:
         """Rows of rdflib terms."""
         return solution_rows(self._run(sparql))
+
+    def select_terms(self, sparql: str) -> list[dict[str, OxTerm]]:
+        """Rows of pyoxigraph terms, as the store gives them."""
+        return solution_terms(self._run(sparql))
 
     def ask(self, sparql: str) -> bool:
         """Boolean answer."""

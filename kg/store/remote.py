@@ -201,6 +201,9 @@ class RemoteResult(QueryResult):
 class RemoteStore(Store):
     """A SPARQL 1.1 server as kg's store (Virtuoso, Fuseki, GraphDB, QLever, ...)."""
 
+    #: Other writers (another kg ingest, the server's own tools) change it at any time.
+    snapshot = False
+
     def __init__(
         self,
         spec: str,

@@ -8,7 +8,6 @@ from flask import Flask, current_app
 
 from kg.config import Settings, load_settings
 from kg.store import Store, open_store
-from kg.store.oxigraph import OxigraphStore
 
 if TYPE_CHECKING:
     from kg.sparql.executor import Executor
@@ -56,10 +55,10 @@ def create_app(
         update,
     )
 
-    # First, so that its hook runs after the others. Only over the embedded store: a
-    # remote SPARQL server can change under a running kg serve, a snapshot cannot.
-    embedded = isinstance(app.extensions["kg.store"], OxigraphStore)
-    cache.init_app(app, settings.response_cache_mb if embedded else 0)
+    # First, so that its hook runs after the others. Only over a snapshot: a remote
+    # SPARQL server can change under a running kg serve.
+    snapshot = app.extensions["kg.store"].snapshot
+    cache.init_app(app, settings.response_cache_mb if snapshot else 0)
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(assets.bp)

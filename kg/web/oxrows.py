@@ -3,13 +3,13 @@
 Converting result terms to rdflib costs up to 9× the query (DESIGN §11); an rdflib
 ``Literal`` alone costs 10–25 µs, as it parses its lexical form into a Python value.
 
-- :func:`select_ox`: rows of pyoxigraph terms, for entity data, which only serialises
-  them again with pyoxigraph's writers.
+- :func:`select_ox`: rows of pyoxigraph terms (``Store.select_terms``), for entity
+  data, which only serialises them again with pyoxigraph's writers.
 - :func:`select_light`: rows of light terms (rdflib's ``URIRef``/``BNode``, which are
   cheap ``str`` subclasses, and :class:`Lit` for literals), for the HTML pages.
 
-Over the embedded store (anything whose ``raw`` is a :class:`pyoxigraph.Store`) the rows
-come straight from Oxigraph; over any other backend, from :meth:`Store.select`, converted.
+Over the embedded store the rows come straight from Oxigraph; over any other backend,
+from :meth:`Store.select`, converted (see :meth:`kg.store.base.Store.select_terms`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import QueryError, StoreError
 from kg.store import Store
-from kg.store.convert import to_ox
 
 #: A pyoxigraph RDF term.
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -28,33 +26,13 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 def select_ox(store: Store, sparql: str) -> list[dict[str, Term]]:
     """Rows of a SELECT over the union of the graphs, as pyoxigraph terms (unbound
-    variables absent).
+    variables absent): :meth:`kg.store.base.Store.select_terms`.
 
     >>> from kg.store.oxigraph import OxigraphStore
     >>> select_ox(OxigraphStore(None), "SELECT ?x ?y WHERE { VALUES ?x { <http://e.org/a> } }")
     [{'x': <NamedNode value=http://e.org/a>}]
     """
-    raw = getattr(store, "raw", None)
-    if not isinstance(raw, ox.Store):
-        return [{k: to_ox(v) for k, v in row.items()} for row in store.select(sparql)]
-    try:
-        result = raw.query(sparql, use_default_graph_as_union=True)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("not a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for i, name in enumerate(names):
-                value = solution[i]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except OSError as exc:
-        raise StoreError(f"store failure: {exc}") from None
-    return rows  # type: ignore[return-value]
+    return store.select_terms(sparql)
 
 
 class Lit(str):
@@ -130,7 +108,4 @@ def light(term: Term | Node) -> LightTerm:
 
 def select_light(store: Store, sparql: str) -> list[dict[str, LightTerm]]:
     """Rows of a SELECT as light terms (see :func:`light`)."""
-    raw = getattr(store, "raw", None)
-    if isinstance(raw, ox.Store):
-        return [{k: light(v) for k, v in row.items()} for row in select_ox(store, sparql)]
-    return [{k: light(v) for k, v in row.items()} for row in store.select(sparql)]
+    return [{k: light(v) for k, v in row.items()} for row in store.select_terms(sparql)]
